@@ -1,0 +1,21 @@
+package io.reprise.workflows.jobs;
+
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * The kinds of user error a job can end with. Each becomes a non-retryable {@link ApplicationFailure} whose type is
+ * the constant's name: retrying a bad archive or a failing program gives the same answer, so it must not be retried.
+ * Infrastructure errors (Docker or MinIO unreachable) are thrown as they are and retried with backoff.
+ */
+public enum JobFailure {
+  /** The archive is unreadable, unsafe, or lacks a Dockerfile. */
+  INVALID_COMPENDIUM,
+  /** The image did not build from the compendium's Dockerfile. */
+  BUILD_FAILED,
+  /** The program exited with a non-zero code, ran out of memory, or ran past its time limit. */
+  EXECUTION_FAILED;
+
+  public ApplicationFailure failure(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, name());
+  }
+}
