@@ -1,0 +1,87 @@
+# Shared helpers for the scripts in docker/. Sourced, never run.
+# shellcheck shell=bash
+
+REPRISE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${REPRISE_STATE:-$REPRISE_ROOT/.state}
+
+# Servers listen on loopback only; these are the addresses the whole project uses.
+TEMPORAL_ADDRESS=127.0.0.1:7233
+TEMPORAL_UI=http://127.0.0.1:8233
+MINIO_ENDPOINT=http://127.0.0.1:9000
+MINIO_CONSOLE=http://127.0.0.1:9001
+
+# Pinned server versions. temporal CLI tags after v1.5.1 carry a replace directive and cannot be go-installed.
+# MinIO ships source only; this is the newest commit (2026-02-12, after the last release tag), spelled as the
+# full pseudo-version because the Go proxy refuses the short-hash query.
+TEMPORAL_MODULE=github.com/temporalio/cli/cmd/temporal@v1.5.1
+MINIO_MODULE=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
+
+# The search attributes Reprise keeps on job workflows (see JobSearchAttributes.java).
+SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubmitter=Keyword)
+
+say() { printf '[reprise] %s\n' "$*"; }
+die() { printf '[reprise] error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command with a deadline, printing what it waits for; fails after the deadline.
+wait_for() {
+  local what=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    sleep 0.5
+  done
+  say "$what answers"
+}
+
+# True when the pid in the file belongs to a live process.
+pid_alive() {
+  [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# Stops the process whose pid is in the file, if it is still alive, and removes the file.
+stop_pidfile() {
+  local pidfile=$1 name=$2
+  if pid_alive "$pidfile"; then
+    local pid
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    say "stopped $name (pid $pid)"
+  fi
+  rm -f "$pidfile"
+}
+
+# Finds a Go-installed binary: on PATH first, then in Go's bin folder.
+find_go_binary() {
+  local name=$1
+  if command -v "$name" >/dev/null 2>&1; then
+    command -v "$name"
+    return 0
+  fi
+  if command -v go >/dev/null 2>&1; then
+    local gobin
+    gobin=$(go env GOBIN)
+    [[ -n $gobin ]] || gobin=$(go env GOPATH)/bin
+    if [[ -x $gobin/$name ]]; then
+      echo "$gobin/$name"
+      return 0
+    fi
+  fi
+  return 1
+}
+
+# Loads the stack's connection settings (MinIO credentials among them) into the environment.
+load_stack_env() {
+  if [[ -f $STATE/stack.env ]]; then
+    set -a
+    # shellcheck disable=SC1091
+    source "$STATE/stack.env"
+    set +a
+  fi
+}
