@@ -85,3 +85,28 @@ load_stack_env() {
     set +a
   fi
 }
+
+# Installs Debian packages as root; stops with one line saying what to install by hand when that cannot work.
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get is missing: install $* by hand, then run docker/stack up again"
+  [[ $(id -u) == 0 ]] || die "installing $* needs root: run as root, or install $* by hand"
+  if ((APT_UPDATED == 0)); then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  say "installing Debian packages: $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Java 17+ and Maven build Reprise; curl and jq are what the scripts speak HTTP and JSON with.
+ensure_build_tools() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+  fi
+}

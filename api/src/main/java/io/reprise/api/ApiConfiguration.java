@@ -1,0 +1,18 @@
+package io.reprise.api;
+
+import io.reprise.activities.storage.ArtifactStore;
+import io.reprise.activities.storage.MinioArtifactStore;
+import io.reprise.activities.storage.MinioSettings;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ApiConfiguration {
+
+  @Bean
+  ArtifactStore artifactStore(ApiProperties properties) {
+    ApiProperties.Minio minio = properties.minio();
+    return MinioArtifactStore.connect(
+        new MinioSettings(minio.endpoint(), minio.accessKey(), minio.secretKey(), minio.bucket()));
+  }
+}

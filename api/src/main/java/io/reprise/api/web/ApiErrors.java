@@ -1,0 +1,73 @@
+package io.reprise.api.web;
+
+import io.reprise.activities.storage.StorageException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+
+/**
+ * Every error leaves the API as {@code {"error": "..."}} with its status: never a stack trace or a server path.
+ * Unexpected errors are logged here with their stack and answered with a generic message.
+ */
+@RestControllerAdvice
+public class ApiErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  public static ResponseEntity<Map<String, String>> body(HttpStatusCode status, String message) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
+  }
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<Map<String, String>> api(ApiException e) {
+    return body(e.status(), e.getMessage());
+  }
+
+  @ExceptionHandler(MaxUploadSizeExceededException.class)
+  ResponseEntity<Map<String, String>> tooLarge(MaxUploadSizeExceededException e) {
+    return body(HttpStatus.CONTENT_TOO_LARGE, "the upload is larger than this server accepts");
+  }
+
+  @ExceptionHandler(MissingServletRequestPartException.class)
+  ResponseEntity<Map<String, String>> missingPart(MissingServletRequestPartException e) {
+    return body(HttpStatus.BAD_REQUEST, "the multipart field '" + e.getRequestPartName() + "' is missing");
+  }
+
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  ResponseEntity<Map<String, String>> missingParameter(MissingServletRequestParameterException e) {
+    return body(HttpStatus.BAD_REQUEST, "the parameter '" + e.getParameterName() + "' is missing");
+  }
+
+  @ExceptionHandler(StorageException.class)
+  ResponseEntity<Map<String, String>> storage(StorageException e) {
+    log.warn("storage unavailable: {}", e.getMessage());
+    return body(HttpStatus.SERVICE_UNAVAILABLE, "the artifact store is unavailable; try again shortly");
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+    return body(HttpStatus.BAD_REQUEST, "the request body is not valid JSON of the expected shape");
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Map<String, String>> other(Exception e) {
+    // Spring's own errors (unknown path, wrong method, unsupported media type) keep their status with our body.
+    if (e instanceof ErrorResponse error) {
+      String detail = error.getBody().getDetail();
+      return body(error.getStatusCode(), detail == null ? error.getStatusCode().toString() : detail);
+    }
+    log.error("unexpected error", e);
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the server log has the details");
+  }
+}

@@ -1,0 +1,41 @@
+package io.reprise.api.web;
+
+import io.reprise.activities.storage.ArtifactStore;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Whether the API can reach what it depends on: 200 when all of it answers, 503 otherwise. */
+@RestController
+class HealthController {
+
+  private final WorkflowServiceStubs temporal;
+  private final ArtifactStore store;
+
+  HealthController(WorkflowServiceStubs temporal, ArtifactStore store) {
+    this.temporal = temporal;
+    this.store = store;
+  }
+
+  @GetMapping("/api/v1/health")
+  ResponseEntity<Map<String, String>> health() {
+    Map<String, String> parts = new LinkedHashMap<>();
+    parts.put("temporal", check(() -> temporal.healthCheck()));
+    parts.put("minio", check(() -> store.stat("health-probe")));
+    boolean up = parts.values().stream().allMatch("up"::equals);
+    return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(parts);
+  }
+
+  private static String check(Runnable probe) {
+    try {
+      probe.run();
+      return "up";
+    } catch (RuntimeException e) {
+      return "down";
+    }
+  }
+}
