@@ -72,7 +72,7 @@ public class DockerContainerEngine implements ContainerEngine {
       @Override
       public void onNext(BuildResponseItem item) {
         if (item.getStream() != null) {
-          item.getStream().lines().forEach(logLine);
+          item.getStream().lines().filter(line -> !line.isBlank()).forEach(logLine);
         }
         if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
           logLine.accept(item.getErrorDetail().getMessage());
@@ -88,10 +88,12 @@ public class DockerContainerEngine implements ContainerEngine {
         .withForcerm(true)
         .exec(callback);
     try {
-      return callback.awaitImageId();
+      callback.awaitImageId();
     } catch (DockerClientException e) {
       throw new BuildFailedException(e.getMessage(), e);
     }
+    // The build stream only names the short id; the full content-addressed id is what provenance records.
+    return docker.inspectImageCmd(tag).exec().getId();
   }
 
   @Override

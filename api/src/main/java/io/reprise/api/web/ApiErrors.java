@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Every error leaves the API as {@code {"error": "..."}} with its status: never a stack trace or a server path.
@@ -63,6 +64,9 @@ public class ApiErrors {
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, String>> other(Exception e) {
     // Spring's own errors (unknown path, wrong method, unsupported media type) keep their status with our body.
+    if (e instanceof NoResourceFoundException) {
+      return body(HttpStatus.NOT_FOUND, "no such endpoint; see the README for the API");
+    }
     if (e instanceof ErrorResponse error) {
       String detail = error.getBody().getDetail();
       return body(error.getStatusCode(), detail == null ? error.getStatusCode().toString() : detail);
