@@ -35,6 +35,23 @@ wait_for() {
   say "$what answers"
 }
 
+# Like wait_for, but gives up at once when the process in the pid file has died.
+wait_while_alive() {
+  local what=$1 seconds=$2 pidfile=$3; shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! pid_alive "$pidfile"; then
+      say "$what exited"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    sleep 0.5
+  done
+  say "$what answers"
+}
+
 # True when the pid in the file belongs to a live process.
 pid_alive() {
   [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null
