@@ -14,7 +14,6 @@ import io.reprise.workflows.jobs.JobState;
 import io.reprise.workflows.jobs.JobStatus;
 import io.reprise.workflows.jobs.JobWorkflow;
 import io.reprise.workflows.jobs.Step;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
@@ -28,7 +27,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
-/** Jobs are Temporal workflows: started here, read back through describe, query and result. */
+/** Jobs are Temporal workflows: started here, read back through describe (search attributes and memo). */
 @Service
 public class JobService {
 
@@ -81,7 +80,12 @@ public class JobService {
     } catch (WorkflowNotFoundException e) {
       throw ApiException.notFound("no job with id " + jobId);
     }
-    JobState state = state(stub, description.getStatus());
+    // The search attributes are set when the job starts, so they are there before the workflow first runs.
+    SearchAttributes attributes = description.getTypedSearchAttributes();
+    String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
+    // The workflow publishes its state in its memo at every step change; describe returns it without a worker.
+    JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
+    JobState state = published != null ? published : JobState.notStarted(jobId, compendiumId);
     Map<String, JobView.StepView> steps = new LinkedHashMap<>();
     for (Step step : state.steps()) {
       steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), step.text()));
@@ -89,18 +93,10 @@ public class JobService {
     List<JobView.FileView> files = store.list(StoreKeys.jobPrefix(jobId)).stream()
         .map(object -> fileView(jobId, object))
         .toList();
-    String user = description.getTypedSearchAttributes().get(JobSearchAttributes.SUBMITTER);
-    return new JobView(jobId, state.compendiumId(), user, description.getStartTime().toString(),
+    return new JobView(jobId, compendiumId,
+        attributes.get(JobSearchAttributes.SUBMITTER), description.getStartTime().toString(),
         state.status().wireName(), steps, state.imageId(), state.exitCode(), files,
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
-  }
-
-  /** The job's state: the result once the workflow completed, the live query while it runs. */
-  private static JobState state(WorkflowStub stub, WorkflowExecutionStatus status) {
-    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-      return stub.getResult(JobState.class);
-    }
-    return stub.query("state", JobState.class);
   }
 
   public record StoredFile(InputStream data, long size, String contentType) {}

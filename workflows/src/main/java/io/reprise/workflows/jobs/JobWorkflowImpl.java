@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 
 public class JobWorkflowImpl implements JobWorkflow {
@@ -132,22 +134,36 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   private void skipQueuedStepsBeforeCleanup() {
+    boolean changed = false;
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
       if (step.status() == StepStatus.QUEUED && !step.name().equals(JobSteps.CLEANUP)) {
         steps.set(i, step.skipped("skipped because an earlier step failed"));
+        changed = true;
       }
+    }
+    if (changed) {
+      publish();
     }
   }
 
-  private void replace(String name, java.util.function.UnaryOperator<Step> change) {
+  private void replace(String name, UnaryOperator<Step> change) {
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).name().equals(name)) {
         steps.set(i, change.apply(steps.get(i)));
+        publish();
         return;
       }
     }
     throw new IllegalStateException("no step named " + name);
+  }
+
+  /**
+   * Writes the job's state into the workflow's memo. Describing a workflow returns its memo without a worker, so
+   * the API shows a job's steps even while no worker runs, where a query would wait for one.
+   */
+  private void publish() {
+    Workflow.upsertMemo(Map.of(JobState.MEMO_KEY, state()));
   }
 
   private static String describe(ActivityFailure failure) {

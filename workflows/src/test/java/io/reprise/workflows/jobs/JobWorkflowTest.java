@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -76,6 +77,17 @@ class JobWorkflowTest {
     assertEquals("sha256:fake-image", state.imageId());
     assertEquals(0, state.exitCode());
     assertEquals("ran 3 lines", state.steps().get(2).text());
+  }
+
+  @Test
+  void memoCarriesTheSameStateAsTheResult() {
+    JobState result = runJob("job-memo");
+
+    WorkflowExecutionDescription description = env.getWorkflowClient().newUntypedWorkflowStub("job-memo").describe();
+    JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
+
+    assertEquals(result, published);
+    assertEquals("success", description.getTypedSearchAttributes().get(JobSearchAttributes.STATUS));
   }
 
   @Test
