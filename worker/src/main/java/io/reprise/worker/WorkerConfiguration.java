@@ -1,5 +1,6 @@
 package io.reprise.worker;
 
+import io.reprise.activities.compendia.ManifestLimits;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
 import io.reprise.activities.jobs.ExecutionSettings;
@@ -7,6 +8,9 @@ import io.reprise.activities.jobs.JobActivitiesImpl;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,7 +33,20 @@ class WorkerConfiguration {
   @Bean
   JobActivitiesImpl jobActivities(ArtifactStore store, DockerContainerEngine engine, WorkerProperties properties) {
     WorkerProperties.Execute execute = properties.execute();
-    return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(), execute.user(),
-        execute.memory().toBytes(), execute.cpus(), execute.pids(), execute.timeout()));
+    ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
+        execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus());
+    return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
+        properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages()));
+  }
+
+  /**
+   * Heartbeats carry cancellation back to a running activity. The SDK holds them back for up to 80% of the heartbeat
+   * timeout (48 s here); two seconds makes a cancelled job's container stop within seconds.
+   */
+  @Bean
+  TemporalOptionsCustomizer<WorkerOptions.Builder> heartbeatThrottle() {
+    return builder -> builder
+        .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2))
+        .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2));
   }
 }

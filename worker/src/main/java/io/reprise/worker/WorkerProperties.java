@@ -6,15 +6,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the worker, bound from {@code reprise.*}: the Docker engine, MinIO, and the fence around each job.
+ * Settings of the worker, bound from {@code reprise.*}: the Docker engine, MinIO, the task queues, and the fence
+ * around each job with the most a compendium may ask for.
  */
 @ConfigurationProperties("reprise")
-public record WorkerProperties(Docker docker, Minio minio, Execute execute) {
+public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Execute execute) {
 
   public record Docker(String host) {}
 
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 
-  /** Folder for job scratch space, and the default limits of a job's container. */
-  public record Execute(Path workRoot, String user, DataSize memory, double cpus, long pids, Duration timeout) {}
+  /** The shared task queue, and this worker's own, which reaches only workers that share its job folders. */
+  public record Temporal(String taskQueue, String workerQueue) {}
+
+  public record Execute(Path workRoot, String user, long pids, Duration timeout, Duration maxTimeout,
+      DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages) {}
 }

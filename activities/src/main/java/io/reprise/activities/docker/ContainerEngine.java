@@ -1,6 +1,7 @@
 package io.reprise.activities.docker;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,11 +19,22 @@ public interface ContainerEngine {
   /** True when the engine has an image by that name or id. */
   boolean imageExists(String reference);
 
+  /** The image's full id (sha256:…). */
+  String imageId(String reference);
+
+  /** The tagged images a compendium can build on: every tag on the engine except the images of jobs. */
+  List<String> baseImages();
+
   /**
-   * Runs a container to its end, or until the spec's time limit, calling the heartbeat while it waits. When a
-   * container of the spec's name is still running (a retried attempt), it is waited for instead of started twice.
+   * Runs a container to its end, or until the spec's time limit, sending each log line to the sink as it comes and
+   * calling the heartbeat while it waits. When the heartbeat throws (the job was cancelled), the container is
+   * killed and the exception passes on. When a container of the spec's name is still running (a retried
+   * attempt), it is waited for instead of started twice.
    */
-  RunOutcome run(RunSpec spec, Runnable heartbeat);
+  RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat);
+
+  /** Removes the image by name or id; no error when there is none. */
+  void removeImage(String reference);
 
   /** Removes the container by name, whether running or not; no error when there is none. */
   boolean removeContainer(String name);

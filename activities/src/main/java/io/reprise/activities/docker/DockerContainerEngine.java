@@ -5,7 +5,6 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
@@ -36,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public class DockerContainerEngine implements ContainerEngine {
 
   private static final Logger log = LoggerFactory.getLogger(DockerContainerEngine.class);
+
+  /** Images of jobs are tagged with this prefix and are no base images. */
+  public static final String JOB_IMAGE_PREFIX = "reprise/job-";
 
   /** Where a fenced container sees its working directory. */
   public static final String CONTAINER_WORKDIR = "/work";
@@ -107,7 +109,22 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
-  public RunOutcome run(RunSpec spec, Runnable heartbeat) {
+  public String imageId(String reference) {
+    return docker.inspectImageCmd(reference).exec().getId();
+  }
+
+  @Override
+  public List<String> baseImages() {
+    return docker.listImagesCmd().exec().stream()
+        .flatMap(image -> image.getRepoTags() == null ? java.util.stream.Stream.empty()
+            : java.util.Arrays.stream(image.getRepoTags()))
+        .filter(tag -> !tag.startsWith(JOB_IMAGE_PREFIX) && !tag.startsWith("<none>"))
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat) {
     String id = runningContainer(spec.containerName());
     if (id == null) {
       removeContainer(spec.containerName());
@@ -117,16 +134,31 @@ public class DockerContainerEngine implements ContainerEngine {
     } else {
       log.info("container {} is still running from an earlier attempt; waiting for it", spec.containerName());
     }
-    boolean timedOut = !awaitExit(id, spec.timeout(), heartbeat);
-    if (timedOut) {
-      killQuietly(id);
-      awaitExit(id, Duration.ofSeconds(30), heartbeat);
+    String container = id;
+    Runnable guardedHeartbeat = () -> {
+      try {
+        heartbeat.run();
+      } catch (RuntimeException cancelled) {
+        // The job was cancelled (or the activity timed out): the container must not outlive its activity.
+        killQuietly(container);
+        throw cancelled;
+      }
+    };
+    try (LogFollower follower = new LogFollower(spec.logFile(), logLine)) {
+      docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
+      boolean timedOut = !awaitExit(id, spec.timeout(), guardedHeartbeat);
+      if (timedOut) {
+        killQuietly(id);
+        awaitExit(id, Duration.ofSeconds(30), guardedHeartbeat);
+      }
+      follower.awaitEnd(Duration.ofSeconds(30));
+      InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+      int exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+      boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
+      return new RunOutcome(exitCode, timedOut, oom);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the log of container " + id, e);
     }
-    saveLog(id, spec.logFile());
-    InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
-    int exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
-    boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
-    return new RunOutcome(exitCode, timedOut, oom);
   }
 
   private String runningContainer(String name) {
@@ -164,24 +196,28 @@ public class DockerContainerEngine implements ContainerEngine {
     return create.exec().getId();
   }
 
-  /** Waits for the container to exit; false when the limit passed first. */
+  /**
+   * Waits for the container to exit, heartbeating once a second; false when the limit passed first. It asks the
+   * engine for the container's state rather than holding a wait stream open: a stream that ends early (a dropped
+   * connection) would otherwise look like an exit.
+   */
   private boolean awaitExit(String id, Duration limit, Runnable heartbeat) {
     long deadline = System.nanoTime() + limit.toNanos();
-    try (WaitContainerResultCallback waiting = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
-      while (true) {
-        if (waiting.awaitCompletion(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-          return true;
-        }
-        heartbeat.run();
-        if (System.nanoTime() >= deadline) {
-          return false;
-        }
+    while (true) {
+      Boolean running = docker.inspectContainerCmd(id).exec().getState().getRunning();
+      if (!Boolean.TRUE.equals(running)) {
+        return true;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for container " + id, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      heartbeat.run();
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for container " + id, e);
+      }
     }
   }
 
@@ -194,27 +230,12 @@ public class DockerContainerEngine implements ContainerEngine {
     }
   }
 
-  private void saveLog(String id, Path logFile) {
+  @Override
+  public void removeImage(String reference) {
     try {
-      Files.createDirectories(logFile.getParent());
-      try (OutputStream out = Files.newOutputStream(logFile)) {
-        docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
-            .exec(new ResultCallback.Adapter<Frame>() {
-              @Override
-              public void onNext(Frame frame) {
-                try {
-                  out.write(frame.getPayload());
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              }
-            }).awaitCompletion(60, TimeUnit.SECONDS);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write the container log to " + logFile, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the log of " + id, e);
+      docker.removeImageCmd(reference).withForce(true).exec();
+    } catch (NotFoundException e) {
+      log.debug("image {} was already gone", reference);
     }
   }
 

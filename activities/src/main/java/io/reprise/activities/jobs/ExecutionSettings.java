@@ -1,16 +1,19 @@
 package io.reprise.activities.jobs;
 
+import io.reprise.activities.compendia.ManifestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How jobs run on this worker: where their folders live, the user the program runs as, and the default fence
- * around it. Later compendia may lower these through their manifest but never raise them above the server's.
+ * How jobs run on this worker: where their folders live, the task queue that reaches this worker, the user the
+ * program runs as, the default fence around it and the most a compendium may ask for, and whether cleanup keeps
+ * job images (re-runs need them).
  */
-public record ExecutionSettings(Path workRoot, String user, long memoryBytes, double cpus, long pidsLimit,
-    Duration timeout) {
+public record ExecutionSettings(Path workRoot, String workerQueue, String user, long pidsLimit,
+    ManifestLimits limits, boolean removeImages) {
 
-  public static ExecutionSettings defaults(Path workRoot) {
-    return new ExecutionSettings(workRoot, "65534:65534", 512L * 1024 * 1024, 1.0, 256, Duration.ofMinutes(10));
+  public static ExecutionSettings defaults(Path workRoot, String workerQueue) {
+    return new ExecutionSettings(workRoot, workerQueue, "65534:65534", 256,
+        new ManifestLimits(Duration.ofMinutes(10), Duration.ofHours(6), 512L << 20, 8L << 30, 1.0, 2.0), false);
   }
 }

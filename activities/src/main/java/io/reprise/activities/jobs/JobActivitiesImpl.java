@@ -1,11 +1,16 @@
 package io.reprise.activities.jobs;
 
+import io.reprise.activities.compendia.BagCheck;
+import io.reprise.activities.compendia.CompendiumManifest;
+import io.reprise.activities.compendia.DockerfileCheck;
+import io.reprise.activities.compendia.InvalidCompendiumException;
 import io.reprise.activities.compendia.SafeUnpacker;
 import io.reprise.activities.compendia.UnpackLimits;
 import io.reprise.activities.compendia.UnpackSummary;
 import io.reprise.activities.compendia.UnsafeArchiveException;
 import io.reprise.activities.docker.BuildFailedException;
 import io.reprise.activities.docker.ContainerEngine;
+import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
 import io.reprise.activities.storage.ArtifactStore;
@@ -13,24 +18,28 @@ import io.reprise.activities.storage.StoreKeys;
 import io.reprise.workflows.jobs.JobActivities;
 import io.reprise.workflows.jobs.JobFailure;
 import io.reprise.workflows.jobs.JobSteps;
+import io.reprise.workflows.jobs.RunSettings;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public class JobActivitiesImpl implements JobActivities {
 
   private static final Logger log = LoggerFactory.getLogger(JobActivitiesImpl.class);
+  private static final String INPUTS = "inputs.json";
 
   private final ArtifactStore store;
   private final ContainerEngine engine;
@@ -56,11 +66,15 @@ public class JobActivitiesImpl implements JobActivities {
   }
 
   public static String imageTag(String jobId) {
-    return "reprise/job-" + Workspace.checkJobId(jobId) + ":latest";
+    return DockerContainerEngine.JOB_IMAGE_PREFIX + Workspace.checkJobId(jobId) + ":latest";
   }
 
   public static String containerName(String jobId) {
     return "reprise-job-" + Workspace.checkJobId(jobId);
+  }
+
+  private Path compendiumDir(String jobId, String root) {
+    return root == null || root.isEmpty() ? workspace.workDir(jobId) : workspace.workDir(jobId).resolve(root);
   }
 
   @Override
@@ -75,19 +89,38 @@ public class JobActivitiesImpl implements JobActivities {
         throw JobFailure.INVALID_COMPENDIUM.failure("compendium " + request.compendiumId() + " is not stored");
       }
       store.download(archiveKey, workspace.archive(jobId));
-      UnpackSummary summary;
-      try {
-        summary = unpacker.unpack(workspace.archive(jobId), workspace.workDir(jobId));
-      } catch (UnsafeArchiveException e) {
-        throw JobFailure.INVALID_COMPENDIUM.failure("the archive was refused: " + e.getMessage());
+      List<String> lines = new ArrayList<>();
+      UnpackSummary summary = unpacker.unpack(workspace.archive(jobId), workspace.workDir(jobId));
+      lines.add("unpacked " + summary.format() + " archive: " + summary.files() + " files, " + summary.bytes()
+          + " bytes");
+      String root = "";
+      if (BagCheck.isBag(workspace.workDir(jobId))) {
+        int checked = BagCheck.verify(workspace.workDir(jobId));
+        root = "data";
+        lines.add("BagIt bag verified: " + checked + " payload files match their checksums; the compendium is data/");
       }
-      Path dockerfile = workspace.workDir(jobId).resolve("Dockerfile");
+      Path compendium = compendiumDir(jobId, root);
+      CompendiumManifest.Result manifest = CompendiumManifest.read(compendium, settings.limits());
+      lines.add(manifest.present() ? CompendiumManifest.FILE_NAME + " read" : "no " + CompendiumManifest.FILE_NAME
+          + "; server defaults apply");
+      Path dockerfile = compendium.resolve("Dockerfile");
       if (!Files.isRegularFile(dockerfile, LinkOption.NOFOLLOW_LINKS)) {
-        throw JobFailure.INVALID_COMPENDIUM.failure("the compendium has no Dockerfile at its top level");
+        throw new InvalidCompendiumException("the compendium has no Dockerfile at its top level");
       }
-      String text = "unpacked " + summary.format() + " archive: " + summary.files() + " files, "
-          + summary.bytes() + " bytes; Dockerfile found";
-      return new ValidateResult(summary.files(), summary.bytes(), text);
+      DockerfileCheck.Result checked = DockerfileCheck.check(dockerfile, engine::imageExists, engine::baseImages);
+      lines.add("Dockerfile parses; base image " + checked.baseImage() + " is on the engine");
+      RunSettings run = manifest.run();
+      lines.add("run: " + (run.command().isEmpty() ? "the image's CMD" : String.join(" ", run.command()))
+          + ", timeout " + run.timeoutSeconds() + " s, memory " + (run.memoryBytes() >> 20) + " MiB, cpus "
+          + run.cpus());
+      Map<String, FileManifest.Entry> inputs = FileManifest.scan(compendium);
+      new FileManifest(List.copyOf(inputs.values())).write(workspace.jobDir(jobId).resolve(INPUTS));
+      return new ValidateResult(settings.workerQueue(), root, run, summary.files(), summary.bytes(),
+          manifest.warnings(), String.join("\n", lines));
+    } catch (UnsafeArchiveException e) {
+      throw JobFailure.INVALID_COMPENDIUM.failure("the archive was refused: " + e.getMessage());
+    } catch (InvalidCompendiumException e) {
+      throw JobFailure.INVALID_COMPENDIUM.failure(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare the folder of job " + jobId, e);
     }
@@ -97,26 +130,44 @@ public class JobActivitiesImpl implements JobActivities {
   public CompileResult compile(CompileRequest request) {
     String jobId = request.jobId();
     ActivityExecutionContext context = Activity.getExecutionContext();
+    Path compendium = compendiumDir(jobId, request.compendiumRoot());
     Path logFile = workspace.logDir(jobId).resolve(JobSteps.COMPILE + ".log");
     LogTail tail = new LogTail();
+    AtomicReference<RuntimeException> cancellation = new AtomicReference<>();
     String tag = imageTag(jobId);
     try {
       Files.createDirectories(logFile.getParent());
+      String imageId;
       try (BufferedWriter logOut = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-        long[] lines = {0};
-        String imageId;
-        try {
-          imageId = engine.build(workspace.workDir(jobId), tag, line -> {
-            tail.add(line);
-            writeLine(logOut, line);
-            // Heartbeats are throttled by the SDK, so one per line costs little and shows progress.
-            context.heartbeat(++lines[0]);
-          });
-        } catch (BuildFailedException e) {
-          throw JobFailure.BUILD_FAILED.failure("the image did not build: " + e.getMessage() + "\n" + tail);
+        imageId = engine.build(compendium, tag, line -> {
+          tail.add(line);
+          writeLine(logOut, line);
+          if (cancellation.get() == null) {
+            try {
+              // Heartbeats are throttled by the SDK; their details carry the log tail the API shows live.
+              context.heartbeat(tail.toString());
+            } catch (RuntimeException cancelled) {
+              cancellation.set(cancelled);
+            }
+          }
+        });
+      } catch (BuildFailedException e) {
+        if (cancellation.get() != null) {
+          throw cancellation.get();
         }
-        return new CompileResult(imageId, tag, "built image " + imageId + " (" + tag + ")\n" + tail);
+        throw JobFailure.BUILD_FAILED.failure("the image did not build: " + e.getMessage() + "\n" + tail);
       }
+      if (cancellation.get() != null) {
+        throw cancellation.get();
+      }
+      DockerfileCheck.Result dockerfile = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true,
+          List::of);
+      String base = dockerfile.baseImage();
+      String baseId = base == null || base.equalsIgnoreCase("scratch") ? null : engine.imageId(base);
+      return new CompileResult(imageId, tag, base, baseId,
+          "built image " + imageId + " (" + tag + ") on " + base + "\n" + tail);
+    } catch (InvalidCompendiumException e) {
+      throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the build log of job " + jobId, e);
     }
@@ -126,24 +177,20 @@ public class JobActivitiesImpl implements JobActivities {
   public ExecuteResult execute(ExecuteRequest request) {
     String jobId = request.jobId();
     ActivityExecutionContext context = Activity.getExecutionContext();
-    Path workDir = workspace.workDir(jobId);
+    RunSettings run = request.run();
     Path logFile = workspace.logDir(jobId).resolve(JobSteps.EXECUTE + ".log");
-    grantWorkDirTo(settings.user(), workDir);
-    RunSpec spec = new RunSpec(request.imageTag(), containerName(jobId), workDir, null, settings.user(),
-        settings.memoryBytes(), settings.cpus(), settings.pidsLimit(), settings.timeout(), logFile);
-    RunOutcome outcome = engine.run(spec, () -> context.heartbeat(null));
-    String tail;
-    try {
-      tail = LogTail.of(logFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the log of job " + jobId, e);
-    }
+    grantWorkDirTo(settings.user(), workspace.workDir(jobId));
+    RunSpec spec = new RunSpec(request.imageTag(), containerName(jobId), compendiumDir(jobId, request.compendiumRoot()),
+        run.command(), settings.user(), run.memoryBytes(), run.cpus(), settings.pidsLimit(),
+        Duration.ofSeconds(run.timeoutSeconds()), logFile);
+    LogTail tail = new LogTail();
+    RunOutcome outcome = engine.run(spec, tail::add, () -> context.heartbeat(tail.toString()));
     if (outcome.timedOut()) {
-      throw JobFailure.EXECUTION_FAILED.failure(
-          "timed out after " + settings.timeout().toSeconds() + " s\n" + tail);
+      throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail);
     }
     if (outcome.outOfMemory()) {
-      throw JobFailure.EXECUTION_FAILED.failure("out of memory\n" + tail);
+      throw JobFailure.EXECUTION_FAILED.failure("out of memory (limit " + (run.memoryBytes() >> 20) + " MiB)\n"
+          + tail);
     }
     if (outcome.exitCode() != 0) {
       throw JobFailure.EXECUTION_FAILED.failure("exited with code " + outcome.exitCode() + "\n" + tail);
@@ -155,43 +202,64 @@ public class JobActivitiesImpl implements JobActivities {
   public CleanupResult cleanup(CleanupRequest request) {
     String jobId = request.jobId();
     boolean removed = engine.removeContainer(containerName(jobId));
-    Path jobDir = workspace.jobDir(jobId);
-    List<Path> uploads = new ArrayList<>();
     try {
-      collectFiles(workspace.workDir(jobId), uploads);
-      collectFiles(workspace.logDir(jobId), uploads);
+      List<String> lines = new ArrayList<>();
+      int uploaded = 0;
+      int outputs = 0;
       long bytes = 0;
-      for (Path file : uploads) {
-        String relative = jobDir.relativize(file).toString().replace('\\', '/');
-        store.put(StoreKeys.jobFile(jobId, relative), file, ContentTypes.of(file));
-        bytes += Files.size(file);
+      if (Files.isDirectory(workspace.jobDir(jobId))) {
+        Path compendium = compendiumDir(jobId, request.compendiumRoot());
+        Map<String, FileManifest.Entry> inputs = new java.util.HashMap<>();
+        FileManifest.read(workspace.jobDir(jobId).resolve(INPUTS)).files()
+            .forEach(entry -> inputs.put(entry.path(), entry));
+        List<PathMatcher> keep = request.outputs().stream()
+            .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        List<FileManifest.Entry> stored = new ArrayList<>();
+        int dropped = 0;
+        for (FileManifest.Entry file : FileManifest.scan(compendium).values()) {
+          FileManifest.Entry before = inputs.get(file.path());
+          boolean output = before == null || !before.sha256().equals(file.sha256());
+          if (output && keep.stream().noneMatch(m -> m.matches(Path.of(file.path())))) {
+            dropped++;
+            continue;
+          }
+          store.put(StoreKeys.jobFile(jobId, "work/" + file.path()), compendium.resolve(file.path()),
+              ContentTypes.of(file.path()));
+          stored.add(new FileManifest.Entry(file.path(), file.size(), file.sha256(), output));
+          uploaded++;
+          bytes += file.size();
+          outputs += output ? 1 : 0;
+        }
+        for (FileManifest.Entry logEntry : FileManifest.scan(workspace.logDir(jobId)).values()) {
+          store.put(StoreKeys.jobLog(jobId, logEntry.path().replaceFirst("\\.log$", "")),
+              workspace.logDir(jobId).resolve(logEntry.path()), ContentTypes.of(logEntry.path()));
+          uploaded++;
+          bytes += logEntry.size();
+        }
+        Path manifestFile = workspace.jobDir(jobId).resolve("manifest.json");
+        new FileManifest(stored).write(manifestFile);
+        store.put(StoreKeys.jobFile(jobId, "manifest.json"), manifestFile, "application/json");
+        uploaded++;
+        lines.add("uploaded " + uploaded + " files (" + bytes + " bytes) to " + StoreKeys.jobPrefix(jobId) + "; "
+            + outputs + " outputs" + (dropped > 0 ? ", " + dropped + " new files not in outputs dropped" : ""));
+        lines.add("manifest.json lists every stored file with its size and SHA-256");
+        workspace.delete(jobId);
+      } else {
+        lines.add("no job folder on this worker: nothing to upload");
       }
-      workspace.delete(jobId);
-      String text = "uploaded " + uploads.size() + " files (" + bytes + " bytes) to "
-          + StoreKeys.jobPrefix(jobId) + (removed ? "; removed the container" : "; no container to remove")
-          + "; kept image " + imageTag(jobId);
-      log.info("cleaned up job {}: {}", jobId, text);
-      return new CleanupResult(uploads.size(), bytes, text);
+      lines.add(removed ? "removed the container" : "no container to remove");
+      if (settings.removeImages() && engine.imageExists(imageTag(jobId))) {
+        engine.removeImage(imageTag(jobId));
+        lines.add("removed image " + imageTag(jobId));
+      } else {
+        lines.add("kept image " + imageTag(jobId) + " for re-runs");
+      }
+      String text = String.join("\n", lines);
+      log.info("cleaned up job {}: {}", jobId, text.replace('\n', ' '));
+      return new CleanupResult(uploaded, bytes, outputs, text);
     } catch (IOException e) {
       throw new UncheckedIOException("could not upload the folder of job " + jobId, e);
     }
-  }
-
-  /** Regular files under the folder; links are not followed, so nothing outside the job is read. */
-  private static void collectFiles(Path dir, List<Path> into) throws IOException {
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
-          into.add(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    into.sort(null);
   }
 
   /**
@@ -221,11 +289,9 @@ public class JobActivitiesImpl implements JobActivities {
           PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
               LinkOption.NOFOLLOW_LINKS);
           try {
-            UserPrincipal owner = lookup.lookupPrincipalByName(ids[0]);
-            view.setOwner(owner);
+            view.setOwner(lookup.lookupPrincipalByName(ids[0]));
             if (ids.length > 1) {
-              GroupPrincipal group = lookup.lookupPrincipalByGroupName(ids[1]);
-              view.setGroup(group);
+              view.setGroup(lookup.lookupPrincipalByGroupName(ids[1]));
             }
           } catch (IOException notRoot) {
             path.toFile().setWritable(true, false);

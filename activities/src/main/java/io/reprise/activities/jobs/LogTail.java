@@ -15,7 +15,7 @@ final class LogTail {
 
   private final Deque<String> lines = new ArrayDeque<>();
 
-  void add(String line) {
+  synchronized void add(String line) {
     lines.addLast(line);
     if (lines.size() > LINES) {
       lines.removeFirst();
@@ -23,7 +23,7 @@ final class LogTail {
   }
 
   @Override
-  public String toString() {
+  public synchronized String toString() {
     return String.join("\n", lines);
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.reprise.activities.Compendia;
 import io.reprise.activities.TestStack;
 import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.compendia.ManifestLimits;
 import io.reprise.activities.docker.DockerSettings;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JobActivitiesTest {
 
   private static final String BUCKET = "reprise-test";
+  private static final String WORKER_QUEUE = "reprise-test@this-worker";
 
   @TempDir
   Path workRoot;
@@ -58,8 +60,9 @@ class JobActivitiesTest {
   void setUp() {
     store = MinioArtifactStore.connect(TestStack.minio(BUCKET));
     engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
-    ExecutionSettings settings = new ExecutionSettings(workRoot, "65534:65534", 128L * 1024 * 1024, 1.0, 64,
-        Duration.ofSeconds(60));
+    ExecutionSettings settings = new ExecutionSettings(workRoot, WORKER_QUEUE, "65534:65534", 64,
+        new ManifestLimits(Duration.ofSeconds(60), Duration.ofMinutes(5), 128L << 20, 256L << 20, 1.0, 1.0),
+        false);
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
@@ -106,16 +109,47 @@ class JobActivitiesTest {
     }
   }
 
+  /** Validates and compiles a stored compendium; answers what validate said and the image tag. */
+  private record Prepared(JobActivities.ValidateResult validated, CompileResult compiled) {}
+
+  private Prepared prepare(String job, String compendium) {
+    JobActivities.ValidateResult validated = activities.validate(new ValidateRequest(job, compendium));
+    CompileResult compiled = activities.compile(new CompileRequest(job, validated.compendiumRoot()));
+    return new Prepared(validated, compiled);
+  }
+
+  private ExecuteResult execute(String job, Prepared prepared) {
+    return activities.execute(new ExecuteRequest(job, prepared.compiled().imageTag(),
+        prepared.validated().compendiumRoot(), prepared.validated().run()));
+  }
+
+  private JobActivities.CleanupResult cleanup(String job, Prepared prepared) {
+    return activities.cleanup(new CleanupRequest(job, prepared.validated().compendiumRoot(),
+        prepared.validated().run().outputs()));
+  }
+
+  /** A busybox image that runs the compendium's run.sh. */
+  private static String busybox() {
+    return "FROM reprise/busybox\nCOPY run.sh /run.sh\nCMD [\"sh\", \"/run.sh\"]\n";
+  }
+
   @Test
   void exampleCompendiumRunsAndItsResultReachesMinio() throws IOException {
     String compendium = compendiumId();
     String job = newJob(Compendia.helloAnalysis(), compendium);
 
-    JobActivities.ValidateResult validated = activities.validate(new ValidateRequest(job, compendium));
-    CompileResult compiled = activities.compile(new CompileRequest(job));
-    ExecuteResult executed = activities.execute(new ExecuteRequest(job, compiled.imageTag()));
-    JobActivities.CleanupResult cleaned = activities.cleanup(new CleanupRequest(job));
+    Prepared prepared = prepare(job, compendium);
+    JobActivities.ValidateResult validated = prepared.validated();
+    CompileResult compiled = prepared.compiled();
+    ExecuteResult executed = execute(job, prepared);
+    JobActivities.CleanupResult cleaned = cleanup(job, prepared);
 
+    assertEquals(WORKER_QUEUE, validated.workerQueue());
+    assertEquals("reprise/python", compiled.baseImage());
+    assertTrue(compiled.baseImageId().startsWith("sha256:"), compiled.baseImageId());
+    assertEquals(1, cleaned.outputFiles(), "results/summary.txt is the one output");
+    String manifest = stored(job, "manifest.json");
+    assertTrue(manifest.contains("\"path\" : \"results/summary.txt\""), manifest);
     assertEquals(3, validated.fileCount());
     assertTrue(compiled.imageId().startsWith("sha256:"), compiled.imageId());
     assertEquals(0, executed.exitCode());
@@ -143,10 +177,9 @@ class JobActivitiesTest {
         "Dockerfile", "FROM reprise/busybox\nCOPY probe.sh /probe.sh\nCMD [\"sh\", \"/probe.sh\"]\n",
         "probe.sh", script)), compendium);
 
-    activities.validate(new ValidateRequest(job, compendium));
-    CompileResult compiled = activities.compile(new CompileRequest(job));
-    activities.execute(new ExecuteRequest(job, compiled.imageTag()));
-    activities.cleanup(new CleanupRequest(job));
+    Prepared prepared = prepare(job, compendium);
+    execute(job, prepared);
+    cleanup(job, prepared);
 
     assertEquals("65534", stored(job, "work/results/uid").trim());
     assertEquals("read-only", stored(job, "work/results/rootfs").trim());
@@ -159,10 +192,9 @@ class JobActivitiesTest {
     String compendium = compendiumId();
     String job = newJob(Compendia.zip(Map.of(
         "Dockerfile", "FROM reprise/busybox\nCMD [\"sh\", \"-c\", \"echo something broke; exit 3\"]\n")), compendium);
-    activities.validate(new ValidateRequest(job, compendium));
-    CompileResult compiled = activities.compile(new CompileRequest(job));
+    Prepared prepared = prepare(job, compendium);
 
-    ApplicationFailure failure = userError(() -> activities.execute(new ExecuteRequest(job, compiled.imageTag())));
+    ApplicationFailure failure = userError(() -> execute(job, prepared));
 
     assertEquals(JobFailure.EXECUTION_FAILED.name(), failure.getType());
     assertTrue(failure.isNonRetryable());
@@ -177,7 +209,7 @@ class JobActivitiesTest {
         "Dockerfile", "FROM reprise/busybox\nRUN echo building && false\n")), compendium);
     activities.validate(new ValidateRequest(job, compendium));
 
-    ApplicationFailure failure = userError(() -> activities.compile(new CompileRequest(job)));
+    ApplicationFailure failure = userError(() -> activities.compile(new CompileRequest(job, "")));
 
     assertEquals(JobFailure.BUILD_FAILED.name(), failure.getType());
     assertTrue(failure.getOriginalMessage().contains("RUN echo building && false"), failure.getOriginalMessage());
@@ -204,5 +236,167 @@ class JobActivitiesTest {
 
     assertEquals(JobFailure.INVALID_COMPENDIUM.name(), failure.getType());
     assertTrue(failure.getOriginalMessage().contains("outside the compendium folder"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void programPastItsTimeLimitIsStoppedAndReported() {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(), "run.sh", "echo started; sleep 60\n",
+        "reprise.yml", "timeout: 2s\n")), compendium);
+    Prepared prepared = prepare(job, compendium);
+
+    ApplicationFailure failure = userError(() -> execute(job, prepared));
+
+    assertTrue(failure.getOriginalMessage().startsWith("timed out after 2 s"), failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("started"), failure.getOriginalMessage());
+    assertFalse(running(job), "the container was stopped");
+  }
+
+  @Test
+  void programThatRunsOutOfMemoryIsReportedAsSuch() {
+    String compendium = compendiumId();
+    // tail keeps a line without end in memory, so it grows until the 32 MiB limit stops it.
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(),
+        "run.sh", "head -c 300000000 /dev/zero | tail\n", "reprise.yml", "memory: 32m\n")), compendium);
+    Prepared prepared = prepare(job, compendium);
+
+    ApplicationFailure failure = userError(() -> execute(job, prepared));
+
+    assertTrue(failure.getOriginalMessage().startsWith("out of memory (limit 32 MiB)"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void cancelledExecuteKillsItsContainer() throws Exception {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(), "run.sh", "sleep 120\n")), compendium);
+    Prepared prepared = prepare(job, compendium);
+    java.util.concurrent.CompletableFuture<ExecuteResult> running =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> execute(job, prepared));
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+    while (!running(job)) {
+      assertTrue(java.time.Instant.now().isBefore(deadline), "the container never started");
+      Thread.sleep(100);
+    }
+
+    env.requestCancelActivity();
+
+    java.util.concurrent.ExecutionException ended = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> running.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, ended.getCause(), ended.toString());
+    assertFalse(running(job), "the container was killed");
+  }
+
+  private boolean running(String job) {
+    try {
+      return Boolean.TRUE.equals(engine.client().inspectContainerCmd(JobActivitiesImpl.containerName(job)).exec()
+          .getState().getRunning());
+    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void bagWhoseChecksumsDoNotMatchNamesEveryBadFile() {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of(
+        "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        "manifest-sha256.txt", sha256("FROM reprise/busybox\n") + "  data/Dockerfile\n"
+            + sha256("the original\n") + "  data/a.txt\n" + sha256("the original\n") + "  data/b.txt\n",
+        "data/Dockerfile", "FROM reprise/busybox\n",
+        "data/a.txt", "changed after bagging\n",
+        "data/b.txt", "changed too\n")), compendium);
+
+    ApplicationFailure failure = userError(() -> activities.validate(new ValidateRequest(job, compendium)));
+
+    assertEquals(JobFailure.INVALID_COMPENDIUM.name(), failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("data/a.txt, data/b.txt"), failure.getOriginalMessage());
+    assertFalse(failure.getOriginalMessage().contains("Dockerfile"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void validBagRunsFromItsPayloadFolder() throws IOException {
+    String compendium = compendiumId();
+    String dockerfile = busybox();
+    String script = "mkdir -p out && echo from the bag > out/result.txt\n";
+    String job = newJob(Compendia.zip(Map.of(
+        "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        "manifest-sha256.txt", sha256(dockerfile) + "  data/Dockerfile\n" + sha256(script) + "  data/run.sh\n",
+        "data/Dockerfile", dockerfile,
+        "data/run.sh", script)), compendium);
+
+    Prepared prepared = prepare(job, compendium);
+    execute(job, prepared);
+    cleanup(job, prepared);
+
+    assertEquals("data", prepared.validated().compendiumRoot());
+    assertTrue(prepared.validated().text().contains("BagIt bag verified: 2 payload files"));
+    assertEquals("from the bag", stored(job, "work/out/result.txt").trim());
+  }
+
+  @Test
+  void manifestWithAnUnknownKeyIsRefusedNamingTheKey() {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(), "reprise.yml", "timeout: 5m\nnetwork: on\n")),
+        compendium);
+
+    ApplicationFailure failure = userError(() -> activities.validate(new ValidateRequest(job, compendium)));
+
+    assertTrue(failure.getOriginalMessage().contains("unknown key 'network'"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void manifestValuesAboveTheServerMaximumAreCappedWithAWarning() {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(),
+        "reprise.yml", "memory: 4g\ncommand: [sh, -c, 'echo hi']\noutputs: [results/**]\n")), compendium);
+
+    JobActivities.ValidateResult validated = activities.validate(new ValidateRequest(job, compendium));
+
+    assertEquals(256L << 20, validated.run().memoryBytes());
+    assertEquals(List.of("sh", "-c", "echo hi"), validated.run().command());
+    assertEquals(List.of("results/**"), validated.run().outputs());
+    assertEquals(1, validated.warnings().size());
+    assertTrue(validated.warnings().get(0).startsWith("memory"), validated.warnings().toString());
+  }
+
+  @Test
+  void dockerfileOnAMissingBaseImageListsTheAvailableOnes() {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", "ARG BASE=rocker/r-ver:4.4\nFROM ${BASE}\nRUN true\n")),
+        compendium);
+
+    ApplicationFailure failure = userError(() -> activities.validate(new ValidateRequest(job, compendium)));
+
+    assertTrue(failure.getOriginalMessage().contains("rocker/r-ver:4.4 is not on this server"),
+        failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("reprise/busybox:latest"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void onlyDeclaredOutputsAreKeptAndTheManifestMarksThem() throws IOException {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(),
+        "run.sh", "mkdir -p results scratch && echo 42 > results/answer.txt && echo big > scratch/tmp.bin\n",
+        "reprise.yml", "outputs: ['results/**']\n")), compendium);
+    Prepared prepared = prepare(job, compendium);
+    execute(job, prepared);
+
+    JobActivities.CleanupResult cleaned = cleanup(job, prepared);
+
+    assertEquals(1, cleaned.outputFiles());
+    assertTrue(cleaned.text().contains("1 new files not in outputs dropped"), cleaned.text());
+    assertEquals("42", stored(job, "work/results/answer.txt").trim());
+    assertTrue(store.stat(StoreKeys.jobFile(job, "work/scratch/tmp.bin")).isEmpty());
+    String manifest = stored(job, "manifest.json");
+    assertTrue(manifest.contains(sha256("42\n")), manifest);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -48,6 +48,14 @@ class JobController {
     return jobs.view(id);
   }
 
+  /** Cancels a running job; answers at once, while the job stops and cleans up. */
+  @PostMapping("/{id}/cancel")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  Map<String, String> cancel(@PathVariable String id) {
+    jobs.cancel(id);
+    return Map.of("job_id", id, "status", "cancelling");
+  }
+
   /** Streams one stored file of the job. */
   @GetMapping("/{id}/data/{*path}")
   ResponseEntity<InputStreamResource> data(@PathVariable String id, @PathVariable String path) {

@@ -8,23 +8,33 @@ import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.web.ApiException;
+import io.reprise.workflows.jobs.JobReport;
 import io.reprise.workflows.jobs.JobRequest;
 import io.reprise.workflows.jobs.JobSearchAttributes;
 import io.reprise.workflows.jobs.JobState;
 import io.reprise.workflows.jobs.JobStatus;
 import io.reprise.workflows.jobs.JobWorkflow;
 import io.reprise.workflows.jobs.Step;
+import io.reprise.workflows.jobs.StepStatus;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.DataConverter;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /** Jobs are Temporal workflows: started here, read back through describe (search attributes and memo). */
@@ -73,30 +83,93 @@ public class JobService {
   }
 
   public JobView view(String jobId) {
-    WorkflowStub stub = stub(jobId);
-    WorkflowExecutionDescription description;
-    try {
-      description = stub.describe();
-    } catch (WorkflowNotFoundException e) {
-      throw ApiException.notFound("no job with id " + jobId);
-    }
+    WorkflowExecutionDescription description = describe(jobId);
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
     String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
     // The workflow publishes its state in its memo at every step change; describe returns it without a worker.
     JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
     JobState state = published != null ? published : JobState.notStarted(jobId, compendiumId);
+    Map<String, String> liveTails = liveTails(description);
     Map<String, JobView.StepView> steps = new LinkedHashMap<>();
     for (Step step : state.steps()) {
-      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), step.text()));
+      String text = step.status() == StepStatus.RUNNING && liveTails.containsKey(step.name())
+          ? liveTails.get(step.name()) : step.text();
+      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), text));
     }
-    List<JobView.FileView> files = store.list(StoreKeys.jobPrefix(jobId)).stream()
-        .map(object -> fileView(jobId, object))
-        .toList();
-    return new JobView(jobId, compendiumId,
-        attributes.get(JobSearchAttributes.SUBMITTER), description.getStartTime().toString(),
-        state.status().wireName(), steps, state.imageId(), state.exitCode(), files,
+    List<StoredObject> stored = store.list(StoreKeys.jobPrefix(jobId));
+    List<JobView.FileView> files = stored.stream().map(object -> fileView(jobId, object)).toList();
+    JobReport report = state.report();
+    return new JobView(jobId, compendiumId, attributes.get(JobSearchAttributes.SUBMITTER),
+        description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
+        steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
+        state.exitCode(), results(jobId, compendiumId, state, files), files,
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
+  }
+
+  /** Asks the workflow to stop: a running container is killed, execute fails "cancelled", cleanup still runs. */
+  public void cancel(String jobId) {
+    WorkflowExecutionDescription description = describe(jobId);
+    if (description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " has already ended");
+    }
+    temporal.newUntypedWorkflowStub(jobId).cancel();
+  }
+
+  private WorkflowExecutionDescription describe(String jobId) {
+    try {
+      return stub(jobId).describe();
+    } catch (WorkflowNotFoundException e) {
+      throw ApiException.notFound("no job with id " + jobId);
+    }
+  }
+
+  /**
+   * The log tails that running steps report in their heartbeats, by step name. Temporal keeps the latest
+   * heartbeat details of each pending activity, so a running build or program shows its newest lines.
+   */
+  private Map<String, String> liveTails(WorkflowExecutionDescription description) {
+    Map<String, String> tails = new HashMap<>();
+    DataConverter converter = temporal.getOptions().getDataConverter();
+    for (PendingActivityInfo pending : description.getRawDescription().getPendingActivitiesList()) {
+      if (pending.hasHeartbeatDetails()) {
+        String step = pending.getActivityType().getName().toLowerCase(Locale.ROOT);
+        String tail = converter.fromPayloads(0, Optional.of(pending.getHeartbeatDetails()), String.class,
+            String.class);
+        if (tail != null) {
+          tails.put(step, tail);
+        }
+      }
+    }
+    return tails;
+  }
+
+  private static List<JobView.Result> results(String jobId, String compendiumId, JobState state,
+      List<JobView.FileView> files) {
+    Map<String, Object> links = new LinkedHashMap<>();
+    links.put("job_id", jobId);
+    links.put("job", "/api/v1/job/" + jobId);
+    links.put("compendium_id", compendiumId);
+    List<JobView.Result> results = new ArrayList<>();
+    if (state.exitCode() != null) {
+      results.add(new JobView.Result("EXIT_CODE", state.exitCode(), links));
+    }
+    Map<String, String> logs = new LinkedHashMap<>();
+    files.stream().filter(f -> f.path().startsWith("logs/"))
+        .forEach(f -> logs.put(f.path().substring(5).replaceFirst("\\.log$", ""), f.url()));
+    if (!logs.isEmpty()) {
+      results.add(new JobView.Result("LOG", logs, links));
+    }
+    files.stream().filter(f -> f.path().equals("manifest.json")).findFirst()
+        .ifPresent(f -> results.add(new JobView.Result("OUTPUT_MANIFEST", f.url(), links)));
+    if (state.imageId() != null) {
+      Map<String, Object> imageMeta = new LinkedHashMap<>(links);
+      imageMeta.put("tag", "reprise/job-" + jobId + ":latest");
+      imageMeta.put("base_image", state.baseImage());
+      imageMeta.put("base_image_id", state.baseImageId());
+      results.add(new JobView.Result("IMAGE", state.imageId(), imageMeta));
+    }
+    return results;
   }
 
   public record StoredFile(InputStream data, long size, String contentType) {}

@@ -1,15 +1,22 @@
 package io.reprise.workflows.jobs;
 
 import io.temporal.activity.ActivityInterface;
+import java.util.List;
 
 /**
  * The work a job does outside the workflow. User errors end an activity with a non-retryable failure of a
  * {@link JobFailure} type; anything else is an infrastructure error and is retried.
+ *
+ * <p>Validate runs on the shared task queue and answers the task queue of the worker that ran it; the job's
+ * folder lives on that worker, so compile, execute and cleanup run there too.
  */
 @ActivityInterface
 public interface JobActivities {
 
-  /** Fetches the compendium, unpacks it safely into the job's folder and checks that it has a Dockerfile. */
+  /**
+   * Fetches the compendium and unpacks it safely into the job's folder; verifies a BagIt bag's checksums; reads the
+   * optional reprise.yml; checks that the Dockerfile parses and that its base images are on the engine.
+   */
   ValidateResult validate(ValidateRequest request);
 
   /** Builds the compendium's image with no network and tags it with the job id. */
@@ -18,22 +25,30 @@ public interface JobActivities {
   /** Runs the image in a fenced container with no network and records its exit code and log. */
   ExecuteResult execute(ExecuteRequest request);
 
-  /** Removes the container, uploads the working directory and logs, and deletes local scratch space. */
+  /** Removes the container, uploads the working directory, logs and file manifest, and deletes scratch space. */
   CleanupResult cleanup(CleanupRequest request);
 
   record ValidateRequest(String jobId, String compendiumId) {}
 
-  record ValidateResult(int fileCount, long totalBytes, String text) {}
+  /**
+   * @param workerQueue the task queue of the worker that holds the job's folder
+   * @param compendiumRoot the folder of the compendium inside the archive: "" or "data" for a BagIt bag
+   * @param run how the program runs, after the manifest's values were capped by the server's maximums
+   * @param warnings what validate accepted but a user should know (capped values); a step with warnings ends as
+   *     {@code warning}
+   */
+  record ValidateResult(String workerQueue, String compendiumRoot, RunSettings run, int fileCount, long totalBytes,
+      List<String> warnings, String text) {}
 
-  record CompileRequest(String jobId) {}
+  record CompileRequest(String jobId, String compendiumRoot) {}
 
-  record CompileResult(String imageId, String imageTag, String text) {}
+  record CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text) {}
 
-  record ExecuteRequest(String jobId, String imageTag) {}
+  record ExecuteRequest(String jobId, String imageTag, String compendiumRoot, RunSettings run) {}
 
   record ExecuteResult(int exitCode, String text) {}
 
-  record CleanupRequest(String jobId) {}
+  record CleanupRequest(String jobId, String compendiumRoot, List<String> outputs) {}
 
-  record CleanupResult(int uploadedFiles, long uploadedBytes, String text) {}
+  record CleanupResult(int uploadedFiles, long uploadedBytes, int outputFiles, String text) {}
 }

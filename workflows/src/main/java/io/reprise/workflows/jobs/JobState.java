@@ -2,9 +2,12 @@ package io.reprise.workflows.jobs;
 
 import java.util.List;
 
-/** A job as its workflow knows it: returned by the state query while it runs and as the result when it ends. */
+/**
+ * A job as its workflow knows it: published in the memo at every change, returned by the state query and as the
+ * result when the job ends.
+ */
 public record JobState(String jobId, String compendiumId, JobStatus status, List<Step> steps, String imageId,
-    Integer exitCode) {
+    String baseImage, String baseImageId, Integer exitCode, JobReport report) {
 
   /** The memo key under which the workflow publishes this state at every step change. */
   public static final String MEMO_KEY = "state";
@@ -12,6 +15,7 @@ public record JobState(String jobId, String compendiumId, JobStatus status, List
   /** A job whose workflow has not run yet: every step queued. */
   public static JobState notStarted(String jobId, String compendiumId) {
     return new JobState(jobId, compendiumId, JobStatus.RUNNING,
-        JobSteps.ORDER.stream().map(Step::queued).toList(), null, null);
+        JobSteps.ORDER.stream().map(Step::queued).toList(), null, null, null, null,
+        new JobReport(null, null, null, null, List.of()));
   }
 }

@@ -1,18 +1,24 @@
 package io.reprise.workflows.jobs;
 
 import io.reprise.workflows.jobs.JobActivities.CleanupRequest;
+import io.reprise.workflows.jobs.JobActivities.CleanupResult;
 import io.reprise.workflows.jobs.JobActivities.CompileRequest;
 import io.reprise.workflows.jobs.JobActivities.CompileResult;
 import io.reprise.workflows.jobs.JobActivities.ExecuteRequest;
 import io.reprise.workflows.jobs.JobActivities.ExecuteResult;
 import io.reprise.workflows.jobs.JobActivities.ValidateRequest;
+import io.reprise.workflows.jobs.JobActivities.ValidateResult;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +33,8 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
 
-  // Infrastructure errors (Docker or MinIO unreachable) retry with backoff for a few minutes before the step fails;
-  // user errors are non-retryable failures and are never retried.
+  // Infrastructure errors (Docker or MinIO unreachable) retry with backoff for about three minutes before the step
+  // fails, so no job waits forever; user errors are non-retryable failures and are never retried.
   private static final RetryOptions INFRASTRUCTURE_RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofSeconds(1))
       .setBackoffCoefficient(2.0)
@@ -36,115 +42,193 @@ public class JobWorkflowImpl implements JobWorkflow {
       .setMaximumAttempts(8)
       .build();
 
-  // Validation downloads and unpacks one archive; two minutes covers archives of hundreds of megabytes.
-  private final JobActivities validateActivity = stub(Duration.ofMinutes(2), null);
+  // A worker that holds a job's folder and has not picked up the job's next step within half an hour is taken to
+  // be gone; the step then fails instead of waiting forever.
+  private static final Duration HOST_SCHEDULE_TO_START = Duration.ofMinutes(30);
 
-  // Image builds can install packages from a local base image; an hour bounds a runaway build, and the
-  // heartbeat (sent while the build streams its log) notices a dead worker within a minute.
-  private final JobActivities compileActivity = stub(Duration.ofHours(1), Duration.ofMinutes(1));
+  // Validation downloads, unpacks and checks one archive (checksums of a bag included); five minutes covers
+  // archives of a few gigabytes. It runs on the shared queue: any worker may take a new job.
+  private static final ActivityOptions VALIDATE = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setRetryOptions(INFRASTRUCTURE_RETRY)
+      .build();
 
-  // The program's own wall-clock limit is enforced inside the activity (reprise.execute.timeout); this bound
-  // only has to exceed the largest limit allowed, and the heartbeat notices a dead worker within a minute.
-  private final JobActivities executeActivity = stub(Duration.ofHours(7), Duration.ofMinutes(1));
+  // Image builds can run long; an hour bounds a runaway build. The build heartbeats with its log tail, so a dead
+  // worker is noticed within a minute, and a cancelled job waits until the build has stopped.
+  private static final ActivityOptions COMPILE = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(1))
+      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
+      .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+      .setRetryOptions(INFRASTRUCTURE_RETRY)
+      .build();
+
+  // The program's own wall-clock limit (at most reprise.execute.max-timeout, six hours) is enforced inside the
+  // activity; this bound only has to exceed it. The heartbeat notices a dead worker within a minute, and waiting
+  // for cancellation to complete means the container is stopped before cleanup starts.
+  private static final ActivityOptions EXECUTE = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(7))
+      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
+      .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+      .setRetryOptions(INFRASTRUCTURE_RETRY)
+      .build();
 
   // Cleanup uploads the working directory; ten minutes per attempt covers large outputs, and it retries like the
   // others so a MinIO outage delays cleanup rather than losing results.
-  private final JobActivities cleanupActivity = stub(Duration.ofMinutes(10), null);
+  private static final ActivityOptions CLEANUP = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(10))
+      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
+      .setRetryOptions(INFRASTRUCTURE_RETRY)
+      .build();
 
   private final List<Step> steps = new ArrayList<>();
+  private final List<String> executionOrder = new ArrayList<>();
   private JobRequest request;
+  private String created;
+  private String finished;
+  private JobReport.ExceptionInfo exception;
+  private boolean cancelled;
   private String imageId;
+  private String baseImage;
+  private String baseImageId;
   private Integer exitCode;
-
-  private static JobActivities stub(Duration startToClose, Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(INFRASTRUCTURE_RETRY);
-    if (heartbeat != null) {
-      options.setHeartbeatTimeout(heartbeat);
-    }
-    return Workflow.newActivityStub(JobActivities.class, options.build());
-  }
 
   @Override
   public JobState run(JobRequest request) {
     this.request = request;
+    this.created = Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis()).toString();
     JobSteps.ORDER.forEach(name -> steps.add(Step.queued(name)));
-    Workflow.upsertTypedSearchAttributes(JobSearchAttributes.STATUS.valueSet(JobStatus.RUNNING.wireName()));
+    publish();
 
-    boolean ok = runStep(JobSteps.VALIDATE,
-        () -> validateActivity.validate(new ValidateRequest(request.jobId(), request.compendiumId())),
-        JobActivities.ValidateResult::text);
+    ValidateResult validated = runStep(JobSteps.VALIDATE,
+        () -> activities(VALIDATE, null).validate(new ValidateRequest(request.jobId(), request.compendiumId())),
+        result -> result.warnings().isEmpty() ? StepStatus.SUCCESS : StepStatus.WARNING,
+        result -> withWarnings(result.text(), result.warnings()));
+    String workerQueue = validated == null ? null : validated.workerQueue();
+    String root = validated == null ? "" : validated.compendiumRoot();
+
     CompileResult compiled = null;
-    if (ok) {
-      compiled = runStepFor(JobSteps.COMPILE, () -> compileActivity.compile(new CompileRequest(request.jobId())),
-          CompileResult::text);
-      ok = compiled != null;
+    if (validated != null) {
+      compiled = runStep(JobSteps.COMPILE,
+          () -> activities(COMPILE, workerQueue).compile(new CompileRequest(request.jobId(), root)),
+          result -> StepStatus.SUCCESS, CompileResult::text);
     }
-    if (ok) {
+    if (compiled != null) {
       imageId = compiled.imageId();
+      baseImage = compiled.baseImage();
+      baseImageId = compiled.baseImageId();
       String tag = compiled.imageTag();
-      ExecuteResult executed = runStepFor(JobSteps.EXECUTE,
-          () -> executeActivity.execute(new ExecuteRequest(request.jobId(), tag)), ExecuteResult::text);
+      ExecuteResult executed = runStep(JobSteps.EXECUTE,
+          () -> activities(EXECUTE, workerQueue).execute(
+              new ExecuteRequest(request.jobId(), tag, root, validated.run())),
+          result -> StepStatus.SUCCESS, ExecuteResult::text);
       if (executed != null) {
         exitCode = executed.exitCode();
       }
     }
     skipQueuedStepsBeforeCleanup();
 
-    // Cleanup runs whatever happened before, including cancellation of the workflow: a detached scope is not
+    // Cleanup runs whatever happened before, cancellation of the workflow included: a detached scope is not
     // cancelled with the workflow, so the container is removed and the working directory still reaches MinIO.
-    Workflow.newDetachedCancellationScope(() -> runStep(JobSteps.CLEANUP,
-        () -> cleanupActivity.cleanup(new CleanupRequest(request.jobId())),
-        JobActivities.CleanupResult::text)).run();
+    List<String> outputs = validated == null ? List.of("**") : validated.run().outputs();
+    Workflow.newDetachedCancellationScope(() -> cleanup(workerQueue, root, outputs)).run();
 
+    finished = now();
     JobState finalState = state();
+    publish();
     Workflow.upsertTypedSearchAttributes(JobSearchAttributes.STATUS.valueSet(finalState.status().wireName()));
     log.info("job {} ended with status {}", request.jobId(), finalState.status().wireName());
+    if (cancelled) {
+      // The job's steps tell the truth in the memo; the workflow itself ends as cancelled, as it was asked to.
+      throw new CanceledFailure("job " + request.jobId() + " was cancelled");
+    }
     return finalState;
   }
 
   @Override
   public JobState state() {
     if (request == null) {
-      return new JobState(null, null, JobStatus.RUNNING, List.of(), null, null);
+      return JobState.notStarted(null, null);
     }
+    String started = steps.stream().map(Step::start).filter(s -> s != null).findFirst().orElse(null);
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
-        exitCode);
+        baseImage, baseImageId, exitCode,
+        new JobReport(created, started, finished, exception, List.copyOf(executionOrder)));
   }
 
-  private <T> boolean runStep(String name, Supplier<T> call, Function<T, String> text) {
-    return runStepFor(name, call, text) != null;
+  /**
+   * Cleanup runs on the worker that holds the job's folder. When that worker is gone (no worker took the step in
+   * time, or the job never got past validate), it runs on the shared queue, where any worker removes the
+   * container and uploads what it finds.
+   */
+  private void cleanup(String workerQueue, String root, List<String> outputs) {
+    CleanupRequest cleanupRequest = new CleanupRequest(request.jobId(), root, outputs);
+    CleanupResult done = runStep(JobSteps.CLEANUP,
+        () -> {
+          try {
+            return activities(CLEANUP, workerQueue).cleanup(cleanupRequest);
+          } catch (ActivityFailure failure) {
+            if (workerQueue != null && failure.getCause() instanceof TimeoutFailure timeout
+                && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+              log.warn("worker queue {} did not take cleanup of job {}; cleaning up from the shared queue",
+                  workerQueue, request.jobId());
+              CleanupResult fallback = activities(CLEANUP, null).cleanup(cleanupRequest);
+              return new CleanupResult(fallback.uploadedFiles(), fallback.uploadedBytes(), fallback.outputFiles(),
+                  "the worker that held this job's folder is gone; its files could not be uploaded\n"
+                      + fallback.text());
+            }
+            throw failure;
+          }
+        },
+        result -> StepStatus.SUCCESS, CleanupResult::text);
+    if (done == null) {
+      log.warn("cleanup of job {} failed", request.jobId());
+    }
   }
 
-  /** Runs one step's activity, recording its status and times; answers null when the step failed. */
-  private <T> T runStepFor(String name, Supplier<T> call, Function<T, String> text) {
+  /** An activity stub with the options given; on the worker's own queue when one is named. */
+  private static JobActivities activities(ActivityOptions options, String taskQueue) {
+    ActivityOptions effective = taskQueue == null ? options : options.toBuilder().setTaskQueue(taskQueue).build();
+    return Workflow.newActivityStub(JobActivities.class, effective);
+  }
+
+  /** Runs one step's activity, recording its status, times and text; answers null when the step failed. */
+  private <T> T runStep(String name, Supplier<T> call, Function<T, StepStatus> outcome, Function<T, String> text) {
+    executionOrder.add(name);
     replace(name, step -> step.running(now()));
     try {
       T result = call.get();
-      replace(name, step -> step.finished(StepStatus.SUCCESS, now(), text.apply(result)));
+      replace(name, step -> step.finished(outcome.apply(result), now(), text.apply(result)));
       return result;
     } catch (ActivityFailure failure) {
-      replace(name, step -> step.finished(StepStatus.FAILURE, now(), describe(failure)));
+      if (failure.getCause() instanceof CanceledFailure) {
+        cancelled = true;
+      }
+      replace(name, step -> step.finished(StepStatus.FAILURE, now(), describe(name, failure)));
       return null;
-    } catch (CanceledFailure cancelled) {
+    } catch (CanceledFailure cancellation) {
+      // The workflow was cancelled before this step's activity was scheduled.
+      cancelled = true;
       replace(name, step -> step.finished(StepStatus.FAILURE, now(), "cancelled"));
       return null;
     }
   }
 
   private void skipQueuedStepsBeforeCleanup() {
-    boolean changed = false;
+    String failed = steps.stream().filter(s -> s.status() == StepStatus.FAILURE).map(Step::name)
+        .findFirst().orElse(null);
+    if (failed == null) {
+      return;
+    }
+    String why = cancelled ? "skipped: the job was cancelled" : "skipped: " + failed + " failed";
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
       if (step.status() == StepStatus.QUEUED && !step.name().equals(JobSteps.CLEANUP)) {
-        steps.set(i, step.skipped("skipped because an earlier step failed"));
-        changed = true;
+        steps.set(i, step.skipped(why));
       }
     }
-    if (changed) {
-      publish();
-    }
+    publish();
   }
 
   private void replace(String name, UnaryOperator<Step> change) {
@@ -166,18 +250,48 @@ public class JobWorkflowImpl implements JobWorkflow {
     Workflow.upsertMemo(Map.of(JobState.MEMO_KEY, state()));
   }
 
-  private static String describe(ActivityFailure failure) {
+  /** The step text for a failed activity; infrastructure failures are also kept as the report's exception. */
+  private String describe(String step, ActivityFailure failure) {
     Throwable cause = failure.getCause();
-    if (cause instanceof ApplicationFailure af) {
-      return af.getOriginalMessage();
-    }
-    if (cause instanceof TimeoutFailure tf) {
-      return "the worker did not finish this step in time (" + tf.getTimeoutType() + ")";
-    }
     if (cause instanceof CanceledFailure) {
       return "cancelled";
     }
-    return cause == null ? failure.getMessage() : cause.getMessage();
+    if (cause instanceof ApplicationFailure af && JobFailure.isUserError(af.getType())) {
+      return af.getOriginalMessage();
+    }
+    String message;
+    String type;
+    if (cause instanceof ApplicationFailure af) {
+      type = af.getType();
+      message = af.getOriginalMessage();
+    } else if (cause instanceof TimeoutFailure tf) {
+      type = "Timeout";
+      message = tf.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+          ? "no worker took this step within " + HOST_SCHEDULE_TO_START.toMinutes() + " minutes (the worker "
+              + "holding the job's folder is gone)"
+          : "the worker did not finish this step in time (" + tf.getTimeoutType() + ")";
+    } else {
+      type = cause == null ? failure.getClass().getSimpleName() : cause.getClass().getSimpleName();
+      message = cause == null ? failure.getMessage() : cause.getMessage();
+    }
+    exception = new JobReport.ExceptionInfo(step, type, message, StepText.bound(stackOf(cause)));
+    return "infrastructure error: " + message;
+  }
+
+  private static String stackOf(Throwable error) {
+    if (error == null) {
+      return "";
+    }
+    StringWriter out = new StringWriter();
+    error.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  private static String withWarnings(String text, List<String> warnings) {
+    if (warnings.isEmpty()) {
+      return text;
+    }
+    return text + "\nwarnings:\n- " + String.join("\n- ", warnings);
   }
 
   private static String now() {

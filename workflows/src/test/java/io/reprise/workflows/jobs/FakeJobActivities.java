@@ -1,56 +1,133 @@
 package io.reprise.workflows.jobs;
 
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
-/** Records the order of activity calls and fails the steps a test asks it to. */
+/**
+ * Stands in for the real activities: records every attempt (step and task queue), fails the steps a test asks it
+ * to, and can hold execute until the job is cancelled.
+ */
 class FakeJobActivities implements JobActivities {
 
-  private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-  private volatile RuntimeException compileFailure;
+  static final String WORKER_QUEUE = "fake-worker-queue";
+  static final RunSettings RUN = new RunSettings(List.of(), 600, 512L << 20, 1.0, List.of("results/**"),
+      List.of("results/*.log"));
 
-  void failCompileWith(RuntimeException failure) {
-    this.compileFailure = failure;
+  /** One attempt of one activity: which step, on which task queue. */
+  record Attempt(String step, String taskQueue) {}
+
+  private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Supplier<RuntimeException>> failures = new HashMap<>();
+  private final Map<String, Integer> transientFailures = new HashMap<>();
+  private volatile String workerQueue = WORKER_QUEUE;
+  private volatile List<String> warnings = List.of();
+  private volatile boolean holdExecute;
+  final CountDownLatch executeStarted = new CountDownLatch(1);
+  volatile boolean executeSawCancellation;
+
+  /** The step fails on every attempt with the failure given. */
+  synchronized void fail(String step, Supplier<RuntimeException> failure) {
+    failures.put(step, failure);
+  }
+
+  /** The step fails on its first attempts with an infrastructure error, then succeeds. */
+  synchronized void failTransiently(String step, int times) {
+    transientFailures.put(step, times);
+  }
+
+  void answerWorkerQueue(String queue) {
+    this.workerQueue = queue;
+  }
+
+  void warn(List<String> warnings) {
+    this.warnings = warnings;
+  }
+
+  void holdExecuteUntilCancelled() {
+    this.holdExecute = true;
   }
 
   /** The steps called, in order, each once however often it was attempted. */
   List<String> calls() {
-    synchronized (calls) {
-      return calls.stream().distinct().toList();
+    synchronized (attempts) {
+      return attempts.stream().map(Attempt::step).distinct().toList();
     }
   }
 
   int attempts(String step) {
-    synchronized (calls) {
-      return (int) calls.stream().filter(step::equals).count();
+    synchronized (attempts) {
+      return (int) attempts.stream().filter(a -> a.step().equals(step)).count();
+    }
+  }
+
+  List<String> queuesOf(String step) {
+    synchronized (attempts) {
+      return attempts.stream().filter(a -> a.step().equals(step)).map(Attempt::taskQueue).toList();
+    }
+  }
+
+  private void enter(String step) {
+    attempts.add(new Attempt(step, Activity.getExecutionContext().getInfo().getActivityTaskQueue()));
+    synchronized (this) {
+      Integer remaining = transientFailures.get(step);
+      if (remaining != null && remaining > 0) {
+        transientFailures.put(step, remaining - 1);
+        throw new IllegalStateException("MinIO is not answering (simulated)");
+      }
+      Supplier<RuntimeException> failure = failures.get(step);
+      if (failure != null) {
+        throw failure.get();
+      }
     }
   }
 
   @Override
   public ValidateResult validate(ValidateRequest request) {
-    calls.add(JobSteps.VALIDATE);
-    return new ValidateResult(3, 100, "3 files");
+    enter(JobSteps.VALIDATE);
+    return new ValidateResult(workerQueue, "", RUN, 3, 100, warnings, "3 files");
   }
 
   @Override
   public CompileResult compile(CompileRequest request) {
-    calls.add(JobSteps.COMPILE);
-    if (compileFailure != null) {
-      throw compileFailure;
-    }
-    return new CompileResult("sha256:fake-image", "reprise/job-" + request.jobId(), "built");
+    enter(JobSteps.COMPILE);
+    return new CompileResult("sha256:fake-image", "reprise/job-" + request.jobId(), "reprise/busybox",
+        "sha256:fake-base", "built");
   }
 
   @Override
   public ExecuteResult execute(ExecuteRequest request) {
-    calls.add(JobSteps.EXECUTE);
+    enter(JobSteps.EXECUTE);
+    if (holdExecute) {
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      executeStarted.countDown();
+      try {
+        // Stands for a long-running container: heartbeats until the workflow asks the activity to stop.
+        while (true) {
+          context.heartbeat(null);
+          Thread.sleep(20);
+        }
+      } catch (ActivityCanceledException e) {
+        executeSawCancellation = true;
+        throw e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
     return new ExecuteResult(0, "ran 3 lines");
   }
 
   @Override
   public CleanupResult cleanup(CleanupRequest request) {
-    calls.add(JobSteps.CLEANUP);
-    return new CleanupResult(3, 100, "uploaded 3 files");
+    enter(JobSteps.CLEANUP);
+    return new CleanupResult(3, 100, 1, "uploaded 3 files");
   }
 }

@@ -1,19 +1,29 @@
 package io.reprise.workflows.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,10 +42,16 @@ class JobWorkflowTest {
     env = TestWorkflowEnvironment.newInstance();
     JobSearchAttributes.ALL.forEach(key ->
         env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
     activities = new FakeJobActivities();
-    worker.registerActivitiesImplementations(activities);
+    // Short heartbeat throttling, as the real worker has, so cancellation reaches a running activity quickly.
+    WorkerOptions options = WorkerOptions.newBuilder()
+        .setMaxHeartbeatThrottleInterval(Duration.ofMillis(100))
+        .setDefaultHeartbeatThrottleInterval(Duration.ofMillis(100))
+        .build();
+    Worker shared = env.newWorker(QUEUE, options);
+    shared.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
+    shared.registerActivitiesImplementations(activities);
+    env.newWorker(FakeJobActivities.WORKER_QUEUE, options).registerActivitiesImplementations(activities);
     env.start();
   }
 
@@ -44,7 +60,7 @@ class JobWorkflowTest {
     env.close();
   }
 
-  private JobState runJob(String jobId) {
+  private WorkflowStub start(String jobId) {
     WorkflowClient client = env.getWorkflowClient();
     JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(QUEUE)
@@ -54,11 +70,25 @@ class JobWorkflowTest {
             .set(JobSearchAttributes.SUBMITTER, "tester")
             .build())
         .build());
-    return workflow.run(new JobRequest(jobId, "c1", "tester"));
+    WorkflowClient.start(workflow::run, new JobRequest(jobId, "c1", "tester"));
+    return WorkflowStub.fromTyped(workflow);
+  }
+
+  private JobState runJob(String jobId) {
+    return start(jobId).getResult(JobState.class);
+  }
+
+  private JobState published(String jobId) {
+    WorkflowExecutionDescription description = env.getWorkflowClient().newUntypedWorkflowStub(jobId).describe();
+    return description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
   }
 
   private static Map<String, StepStatus> statuses(JobState state) {
     return state.steps().stream().collect(Collectors.toMap(Step::name, Step::status));
+  }
+
+  private static Step step(JobState state, String name) {
+    return state.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
@@ -70,13 +100,26 @@ class JobWorkflowTest {
     assertEquals(JobSteps.ORDER, state.steps().stream().map(Step::name).toList());
     for (Step step : state.steps()) {
       assertEquals(StepStatus.SUCCESS, step.status(), step.name());
-      Instant start = Instant.parse(step.start());
-      Instant end = Instant.parse(step.end());
-      assertTrue(!end.isBefore(start), step.name() + " ends before it starts");
+      assertFalse(Instant.parse(step.end()).isBefore(Instant.parse(step.start())), step.name());
     }
     assertEquals("sha256:fake-image", state.imageId());
+    assertEquals("sha256:fake-base", state.baseImageId());
     assertEquals(0, state.exitCode());
-    assertEquals("ran 3 lines", state.steps().get(2).text());
+    assertEquals(JobSteps.ORDER, state.report().executionOrder());
+    assertNull(state.report().exception());
+    assertNotNull(state.report().created());
+    assertEquals(step(state, JobSteps.VALIDATE).start(), state.report().started());
+    assertFalse(Instant.parse(state.report().finished()).isBefore(Instant.parse(step(state, "cleanup").end())));
+  }
+
+  @Test
+  void stepsAfterValidateRunOnTheWorkerThatHoldsTheJobFolder() {
+    runJob("job-affinity");
+
+    assertEquals(List.of(QUEUE), activities.queuesOf(JobSteps.VALIDATE));
+    for (String step : List.of(JobSteps.COMPILE, JobSteps.EXECUTE, JobSteps.CLEANUP)) {
+      assertEquals(List.of(FakeJobActivities.WORKER_QUEUE), activities.queuesOf(step), step);
+    }
   }
 
   @Test
@@ -84,15 +127,29 @@ class JobWorkflowTest {
     JobState result = runJob("job-memo");
 
     WorkflowExecutionDescription description = env.getWorkflowClient().newUntypedWorkflowStub("job-memo").describe();
-    JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
-
-    assertEquals(result, published);
+    assertEquals(result, published("job-memo"));
     assertEquals("success", description.getTypedSearchAttributes().get(JobSearchAttributes.STATUS));
   }
 
   @Test
+  void failedValidateSkipsCompileAndExecuteAndCleansUpOnTheSharedQueue() {
+    activities.fail(JobSteps.VALIDATE, () -> JobFailure.INVALID_COMPENDIUM.failure("no Dockerfile"));
+
+    JobState state = runJob("job-bad-archive");
+
+    assertEquals(JobStatus.FAILURE, state.status());
+    assertEquals(List.of(JobSteps.VALIDATE, JobSteps.CLEANUP), activities.calls());
+    assertEquals("no Dockerfile", step(state, JobSteps.VALIDATE).text());
+    assertEquals(StepStatus.SKIPPED, step(state, JobSteps.COMPILE).status());
+    assertEquals("skipped: validate failed", step(state, JobSteps.EXECUTE).text());
+    assertEquals(List.of(QUEUE), activities.queuesOf(JobSteps.CLEANUP));
+    assertEquals(StepStatus.SUCCESS, step(state, JobSteps.CLEANUP).status());
+  }
+
+  @Test
   void failedBuildSkipsExecuteAndStillCleansUp() {
-    activities.failCompileWith(JobFailure.BUILD_FAILED.failure("Step 2/3 : RUN false\nreturned a non-zero code: 1"));
+    activities.fail(JobSteps.COMPILE,
+        () -> JobFailure.BUILD_FAILED.failure("Step 2/3 : RUN false\nreturned a non-zero code: 1"));
 
     JobState state = runJob("job-bad-build");
 
@@ -103,20 +160,81 @@ class JobWorkflowTest {
     assertEquals(StepStatus.FAILURE, statuses.get(JobSteps.COMPILE));
     assertEquals(StepStatus.SKIPPED, statuses.get(JobSteps.EXECUTE));
     assertEquals(StepStatus.SUCCESS, statuses.get(JobSteps.CLEANUP));
-    Step compile = state.steps().get(1);
-    assertTrue(compile.text().contains("RUN false"), compile.text());
-    assertTrue(compile.end() != null && compile.start() != null);
-    Step execute = state.steps().get(2);
-    assertNull(execute.start());
+    assertTrue(step(state, JobSteps.COMPILE).text().contains("RUN false"));
+    assertNull(step(state, JobSteps.EXECUTE).start());
     assertNull(state.imageId());
+    assertEquals(1, activities.attempts(JobSteps.COMPILE), "user errors are not retried");
+    assertNull(state.report().exception(), "a user error is no infrastructure exception");
   }
 
   @Test
-  void userErrorsAreNotRetried() {
-    activities.failCompileWith(JobFailure.BUILD_FAILED.failure("no such base image"));
+  void failingProgramFailsExecuteAndStillCleansUp() {
+    activities.fail(JobSteps.EXECUTE, () -> JobFailure.EXECUTION_FAILED.failure("exited with code 3"));
 
-    runJob("job-no-retry");
+    JobState state = runJob("job-bad-program");
 
-    assertEquals(1, activities.attempts(JobSteps.COMPILE));
+    assertEquals(JobStatus.FAILURE, state.status());
+    assertEquals(StepStatus.FAILURE, step(state, JobSteps.EXECUTE).status());
+    assertEquals("exited with code 3", step(state, JobSteps.EXECUTE).text());
+    assertEquals(StepStatus.SUCCESS, step(state, JobSteps.CLEANUP).status());
+    assertEquals(JobSteps.ORDER, activities.calls());
+  }
+
+  @Test
+  void cleanupThatKeepsFailingEndsTheJobAsFailureWithTheException() {
+    activities.fail(JobSteps.CLEANUP, () -> new IllegalStateException("MinIO refused the upload"));
+
+    JobState state = runJob("job-bad-cleanup");
+
+    assertEquals(JobStatus.FAILURE, state.status());
+    assertEquals(8, activities.attempts(JobSteps.CLEANUP), "infrastructure errors are retried up to the limit");
+    assertTrue(step(state, JobSteps.CLEANUP).text().contains("MinIO refused the upload"));
+    JobReport.ExceptionInfo exception = state.report().exception();
+    assertNotNull(exception);
+    assertEquals(JobSteps.CLEANUP, exception.step());
+    assertEquals("java.lang.IllegalStateException", exception.type());
+    assertTrue(exception.stack().contains("IllegalStateException"), exception.stack());
+  }
+
+  @Test
+  void infrastructureErrorThatRecoversIsRetriedAndTheStepSucceeds() {
+    activities.failTransiently(JobSteps.VALIDATE, 2);
+
+    JobState state = runJob("job-flaky-store");
+
+    assertEquals(JobStatus.SUCCESS, state.status());
+    assertEquals(3, activities.attempts(JobSteps.VALIDATE));
+    assertEquals(StepStatus.SUCCESS, step(state, JobSteps.VALIDATE).status());
+    assertNull(state.report().exception());
+  }
+
+  @Test
+  void validateWarningsMakeAWarningStepButASuccessfulJob() {
+    activities.warn(List.of("memory 8 GiB capped to the server maximum 2 GiB"));
+
+    JobState state = runJob("job-warning");
+
+    assertEquals(StepStatus.WARNING, step(state, JobSteps.VALIDATE).status());
+    assertTrue(step(state, JobSteps.VALIDATE).text().contains("capped"));
+    assertEquals(JobStatus.SUCCESS, state.status());
+  }
+
+  @Test
+  void cancelDuringExecuteStopsItSkipsNothingElseAndStillCleansUp() throws Exception {
+    activities.holdExecuteUntilCancelled();
+    WorkflowStub job = start("job-cancel");
+    assertTrue(activities.executeStarted.await(30, TimeUnit.SECONDS), "execute did not start");
+
+    job.cancel();
+
+    WorkflowFailedException ended = assertThrows(WorkflowFailedException.class, () -> job.getResult(JobState.class));
+    assertInstanceOf(CanceledFailure.class, ended.getCause());
+    assertTrue(activities.executeSawCancellation, "the execute activity was told to stop");
+    JobState state = published("job-cancel");
+    assertEquals(JobStatus.FAILURE, state.status());
+    assertEquals(StepStatus.FAILURE, step(state, JobSteps.EXECUTE).status());
+    assertEquals("cancelled", step(state, JobSteps.EXECUTE).text());
+    assertEquals(StepStatus.SUCCESS, step(state, JobSteps.CLEANUP).status());
+    assertEquals(JobSteps.ORDER, activities.calls());
   }
 }
