@@ -186,14 +186,16 @@ public class JobActivitiesImpl implements JobActivities {
     LogTail tail = new LogTail();
     RunOutcome outcome = engine.run(spec, tail::add, () -> context.heartbeat(tail.toString()));
     if (outcome.timedOut()) {
-      throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail);
+      throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail,
+          outcome.exitCode());
     }
     if (outcome.outOfMemory()) {
       throw JobFailure.EXECUTION_FAILED.failure("out of memory (limit " + (run.memoryBytes() >> 20) + " MiB)\n"
-          + tail);
+          + tail, outcome.exitCode());
     }
     if (outcome.exitCode() != 0) {
-      throw JobFailure.EXECUTION_FAILED.failure("exited with code " + outcome.exitCode() + "\n" + tail);
+      throw JobFailure.EXECUTION_FAILED.failure("exited with code " + outcome.exitCode() + "\n" + tail,
+          outcome.exitCode());
     }
     return new ExecuteResult(outcome.exitCode(), "exited with code 0\n" + tail);
   }

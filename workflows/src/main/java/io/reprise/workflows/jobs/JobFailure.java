@@ -28,4 +28,9 @@ public enum JobFailure {
   public ApplicationFailure failure(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, name());
   }
+
+  /** A failure that carries details, such as the exit code of a program that failed. */
+  public ApplicationFailure failure(String message, Object details) {
+    return ApplicationFailure.newNonRetryableFailure(message, name(), details);
+  }
 }

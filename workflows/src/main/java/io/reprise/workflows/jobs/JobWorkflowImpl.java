@@ -257,6 +257,9 @@ public class JobWorkflowImpl implements JobWorkflow {
       return "cancelled";
     }
     if (cause instanceof ApplicationFailure af && JobFailure.isUserError(af.getType())) {
+      if (step.equals(JobSteps.EXECUTE) && af.getDetails().getSize() > 0) {
+        exitCode = af.getDetails().get(Integer.class);
+      }
       return af.getOriginalMessage();
     }
     String message;

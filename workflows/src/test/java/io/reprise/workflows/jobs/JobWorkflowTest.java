@@ -169,13 +169,14 @@ class JobWorkflowTest {
 
   @Test
   void failingProgramFailsExecuteAndStillCleansUp() {
-    activities.fail(JobSteps.EXECUTE, () -> JobFailure.EXECUTION_FAILED.failure("exited with code 3"));
+    activities.fail(JobSteps.EXECUTE, () -> JobFailure.EXECUTION_FAILED.failure("exited with code 3", 3));
 
     JobState state = runJob("job-bad-program");
 
     assertEquals(JobStatus.FAILURE, state.status());
     assertEquals(StepStatus.FAILURE, step(state, JobSteps.EXECUTE).status());
     assertEquals("exited with code 3", step(state, JobSteps.EXECUTE).text());
+    assertEquals(3, state.exitCode(), "the exit code of a failed program is kept");
     assertEquals(StepStatus.SUCCESS, step(state, JobSteps.CLEANUP).status());
     assertEquals(JobSteps.ORDER, activities.calls());
   }

@@ -1,0 +1,88 @@
+package io.reprise.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** A plain HTTP client for the end-to-end tests: what any REST client of Reprise would do. */
+final class ApiClient {
+
+  static final String BASE = System.getProperty("reprise.it.baseUrl", "http://127.0.0.1:18080");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  JsonNode send(HttpRequest request, int expectedStatus) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(expectedStatus, response.statusCode(), response.body());
+    return JSON.readTree(response.body());
+  }
+
+  String uploadCompendium(byte[] zip) throws IOException, InterruptedException {
+    String boundary = "reprise-" + UUID.randomUUID();
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; "
+        + "filename=\"compendium.zip\"\r\nContent-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + zip.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(zip, 0, body, head.length, zip.length);
+    System.arraycopy(tail, 0, body, head.length + zip.length, tail.length);
+    JsonNode created = send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/compendium"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 201);
+    return created.get("id").asText();
+  }
+
+  String startJob(String compendiumId) throws IOException, InterruptedException {
+    JsonNode started = send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + compendiumId + "&user=it")).build(), 201);
+    return started.get("job_id").asText();
+  }
+
+  String run(byte[] compendium) throws IOException, InterruptedException {
+    return startJob(uploadCompendium(compendium));
+  }
+
+  JsonNode view(String jobId) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId)).GET().build(), 200);
+  }
+
+  JsonNode cancel(String jobId, int expectedStatus) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId + "/cancel"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), expectedStatus);
+  }
+
+  /** Polls the job view until it satisfies the condition, for at most the time given. */
+  JsonNode awaitView(String jobId, Predicate<JsonNode> condition, Duration limit, String what)
+      throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (true) {
+      JsonNode view = view(jobId);
+      if (condition.test(view)) {
+        return view;
+      }
+      assertTrue(Instant.now().isBefore(deadline), "job " + jobId + ": " + what + " not seen in " + limit + ": "
+          + view.toPrettyString());
+      Thread.sleep(250);
+    }
+  }
+
+  /** Polls the job view until the job leaves 'running', for at most five minutes. */
+  JsonNode awaitEnd(String jobId) throws IOException, InterruptedException {
+    return awaitView(jobId, view -> !"running".equals(view.get("status").asText()), Duration.ofMinutes(5),
+        "the end");
+  }
+}

@@ -1,0 +1,121 @@
+package io.reprise.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.reprise.activities.Compendia;
+import io.reprise.activities.TestStack;
+import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.docker.DockerSettings;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Failures, time limits, cancellation and a second worker, end to end on the real stack. */
+class JobSemanticsIT {
+
+  private static final String FENCE = "FROM reprise/busybox\nCOPY run.sh /run.sh\nCMD [\"sh\", \"/run.sh\"]\n";
+
+  private final ApiClient api = new ApiClient();
+
+  private static byte[] program(String script, String manifest) {
+    return manifest == null
+        ? Compendia.zip(Map.of("Dockerfile", FENCE, "run.sh", script))
+        : Compendia.zip(Map.of("Dockerfile", FENCE, "run.sh", script, "reprise.yml", manifest));
+  }
+
+  @Test
+  void failingProgramFailsExecuteKeepsItsExitCodeAndCleansUp() throws Exception {
+    String jobId = api.run(program("echo computing; echo bad input >&2; exit 4\n", null));
+
+    JsonNode job = api.awaitEnd(jobId);
+
+    assertEquals("failure", job.get("status").asText(), job.toPrettyString());
+    JsonNode execute = job.get("steps").get("execute");
+    assertEquals("failure", execute.get("status").asText());
+    assertTrue(execute.get("text").asText().startsWith("exited with code 4"), execute.toString());
+    assertTrue(execute.get("text").asText().contains("bad input"), "stderr is in the log tail");
+    assertEquals(4, job.get("exit_code").asInt());
+    assertEquals("success", job.get("steps").get("cleanup").get("status").asText());
+    assertFalse(job.has("exception"), "a failing program is no infrastructure exception");
+  }
+
+  @Test
+  void programPastItsTimeLimitFailsWithTheLimitInTheText() throws Exception {
+    String jobId = api.run(program("echo started; sleep 120\n", "timeout: 3s\n"));
+
+    JsonNode job = api.awaitEnd(jobId);
+
+    JsonNode execute = job.get("steps").get("execute");
+    assertEquals("failure", execute.get("status").asText(), job.toPrettyString());
+    assertTrue(execute.get("text").asText().startsWith("timed out after 3 s"), execute.toString());
+    assertEquals("success", job.get("steps").get("cleanup").get("status").asText());
+  }
+
+  @Test
+  void cancelledJobStopsItsContainerShowsItAndStillCleansUp() throws Exception {
+    String jobId = api.run(program("i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done\n", null));
+    // The running step shows the program's newest lines while it runs (from the activity's heartbeats).
+    api.awaitView(jobId, view -> view.get("steps").get("execute").get("text").asText().contains("tick 2"),
+        Duration.ofSeconds(60), "a live log tail");
+
+    JsonNode accepted = api.cancel(jobId, 202);
+    JsonNode job = api.awaitEnd(jobId);
+
+    assertEquals("cancelling", accepted.get("status").asText());
+    assertEquals("failure", job.get("status").asText(), job.toPrettyString());
+    assertEquals("cancelled", job.get("steps").get("execute").get("text").asText());
+    assertEquals("success", job.get("steps").get("cleanup").get("status").asText());
+    DockerContainerEngine engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
+    boolean containerLeft;
+    try {
+      engine.client().inspectContainerCmd("reprise-job-" + jobId).exec();
+      containerLeft = true;
+    } catch (NotFoundException gone) {
+      containerLeft = false;
+    }
+    assertFalse(containerLeft, "the job's container is gone");
+    JsonNode again = api.cancel(jobId, 409);
+    assertTrue(again.get("error").asText().contains("already ended"));
+  }
+
+  @Test
+  void secondWorkerSharesTheLoad() throws Exception {
+    // docker/service started two worker processes for the tests. Jobs started together are spread by Temporal
+    // over every poller; with twelve jobs, the chance that one worker takes them all is 2 / 2^12.
+    String compendiumId = api.uploadCompendium(program("echo hello\n", null));
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      jobs.add(api.startJob(compendiumId));
+    }
+    Set<String> workers = new HashSet<>();
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(TestStack.get("REPRISE_TEMPORAL_TARGET", "127.0.0.1:7233")).build());
+    try {
+      WorkflowClient temporal = WorkflowClient.newInstance(service);
+      for (String jobId : jobs) {
+        assertEquals("success", api.awaitEnd(jobId).get("status").asText(), jobId);
+        for (HistoryEvent event : temporal.fetchHistory(jobId).getEvents()) {
+          if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+            workers.add(event.getActivityTaskStartedEventAttributes().getIdentity());
+          }
+        }
+      }
+    } finally {
+      service.shutdown();
+    }
+    assertEquals(2, workers.size(), "activities ran on " + workers);
+  }
+}
