@@ -23,6 +23,21 @@ public final class Ids {
     return new String(id);
   }
 
+  /** The id an idempotency key stands for: the same key always gives the same id. */
+  public static String fromKey(String key) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("reprise-idempotency:" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      char[] id = new char[12];
+      for (int i = 0; i < id.length; i++) {
+        id[i] = ALPHABET[(digest[i] & 0xff) % ALPHABET.length];
+      }
+      return new String(id);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   public static boolean isValid(String id) {
     return id != null && VALID.matcher(id).matches();
   }

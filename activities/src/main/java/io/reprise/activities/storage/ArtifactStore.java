@@ -24,6 +24,9 @@ public interface ArtifactStore {
   /** Opens the object for reading; the caller closes the stream. Empty when there is no such key. */
   Optional<InputStream> open(String key);
 
+  /** Opens a byte range of the object (offset, then at most length bytes). Empty when there is no such key. */
+  Optional<InputStream> open(String key, long offset, long length);
+
   /** Copies the object to a local file, replacing it. */
   void download(String key, Path target);
 

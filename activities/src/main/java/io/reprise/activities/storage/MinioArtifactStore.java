@@ -94,6 +94,21 @@ public class MinioArtifactStore implements ArtifactStore {
   }
 
   @Override
+  public Optional<InputStream> open(String key, long offset, long length) {
+    return call("get a range of " + key, () -> {
+      try {
+        return Optional.of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key)
+            .offset(offset).length(length).build()));
+      } catch (ErrorResponseException e) {
+        if (isMissing(e)) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
   public void download(String key, Path target) {
     call("download " + key, () -> {
       try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {

@@ -67,6 +67,9 @@ class JobActivitiesTest {
     env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
+        // The SDK sends heartbeats at most every 80% of this timeout, and cancellation only arrives with a sent
+        // heartbeat; without it the interval is 30 s. The activities heartbeat every second, so it never expires.
+        .setHeartbeatTimeout(Duration.ofSeconds(3))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build());
   }

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import io.reprise.api.jobs.JobListing;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -16,9 +20,26 @@ import org.springframework.web.multipart.MultipartFile;
 class CompendiumController {
 
   private final CompendiumService compendia;
+  private final JobListing listing;
 
-  CompendiumController(CompendiumService compendia) {
+  CompendiumController(CompendiumService compendia, JobListing listing) {
     this.compendia = compendia;
+    this.listing = listing;
+  }
+
+  /** The compendium's files with their SHA-256, its creation date and its content hash. */
+  @GetMapping({"/{id}", "/{id}/"})
+  CompendiumService.Compendium get(@PathVariable String id) {
+    return compendia.get(id);
+  }
+
+  /** The jobs run on the compendium, as the job list shows them: {"results": [...]}. */
+  @GetMapping("/{id}/jobs")
+  JobListing.Page jobs(@PathVariable String id, @RequestParam(name = "limit", required = false) String limit,
+      @RequestParam(name = "cursor", required = false) String cursor,
+      @RequestParam(name = "fields", required = false) String fields) {
+    compendia.get(id);
+    return listing.list(new JobListing.Query(limit, null, cursor, id, null, null, fields));
   }
 
   /** Stores an uploaded zip or tar.gz archive and answers its id. */

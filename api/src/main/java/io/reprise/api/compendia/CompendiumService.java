@@ -1,43 +1,115 @@
 package io.reprise.api.compendia;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.compendia.ArchiveFormat;
+import io.reprise.activities.compendia.SafeUnpacker;
+import io.reprise.activities.compendia.UnpackLimits;
+import io.reprise.activities.compendia.UnsafeArchiveException;
+import io.reprise.activities.jobs.FileManifest;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.api.Ids;
 import io.reprise.api.web.ApiException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.util.FileSystemUtils;
 import org.springframework.web.multipart.MultipartFile;
 
-/** Compendia as stored archives. The archive's safety is checked again by validate, where it is unpacked. */
+/**
+ * Compendia as stored archives with their metadata. An upload is unpacked once into a temporary folder with the
+ * same safe unpacker as validate, so an unsafe archive is refused before anything is stored, and every file's
+ * SHA-256 is known from the start.
+ */
 @Service
 public class CompendiumService {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final ArtifactStore store;
+  private final SafeUnpacker unpacker = new SafeUnpacker(UnpackLimits.DEFAULT);
 
   public CompendiumService(ArtifactStore store) {
     this.store = store;
   }
 
-  public String store(MultipartFile archive) throws IOException {
-    if (archive.isEmpty()) {
+  /**
+   * What {@code GET /api/v1/compendium/{id}} shows. The content hash is SHA-256 over the sorted lines
+   * "path NUL sha256 LF" of every file, so it names the compendium's content whatever the archive format.
+   */
+  public record Compendium(String id, String created, String format, long size,
+      @JsonProperty("content_hash") String contentHash, List<FileManifest.Entry> files) {}
+
+  public String store(MultipartFile upload) throws IOException {
+    if (upload.isEmpty()) {
       throw ApiException.badRequest("the compendium archive is empty");
     }
     ArchiveFormat format;
-    try (InputStream head = archive.getInputStream()) {
+    try (InputStream head = upload.getInputStream()) {
       format = ArchiveFormat.sniff(head.readNBytes(4)).orElseThrow(() -> new ApiException(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the compendium must be a zip or tar.gz archive"));
     }
-    String id = Ids.newId();
-    try (InputStream data = archive.getInputStream()) {
-      store.put(StoreKeys.compendiumArchive(id), data, archive.getSize(), format.contentType());
+    Path scratch = Files.createTempDirectory("reprise-upload-");
+    try {
+      Path archive = scratch.resolve("archive");
+      upload.transferTo(archive);
+      try {
+        unpacker.unpack(archive, scratch.resolve("files"));
+      } catch (UnsafeArchiveException e) {
+        throw ApiException.badRequest("the archive was refused: " + e.getMessage());
+      }
+      List<FileManifest.Entry> files = List.copyOf(FileManifest.scan(scratch.resolve("files")).values());
+      String id = Ids.newId();
+      Compendium compendium = new Compendium(id, Instant.now().toString(), format.name().toLowerCase()
+          .replace('_', '.'), Files.size(archive), contentHash(files), files);
+      store.put(StoreKeys.compendiumArchive(id), archive, format.contentType());
+      byte[] meta = JSON.writeValueAsBytes(compendium);
+      store.put(metaKey(id), new ByteArrayInputStream(meta), meta.length, "application/json");
+      return id;
+    } finally {
+      FileSystemUtils.deleteRecursively(scratch);
     }
-    return id;
+  }
+
+  public Compendium get(String id) {
+    if (!Ids.isValid(id)) {
+      throw ApiException.notFound("no compendium with id " + id);
+    }
+    try (InputStream in = store.open(metaKey(id))
+        .orElseThrow(() -> ApiException.notFound("no compendium with id " + id))) {
+      return JSON.readValue(in, Compendium.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("the metadata of compendium " + id + " is unreadable", e);
+    }
   }
 
   public boolean exists(String compendiumId) {
     return Ids.isValid(compendiumId) && store.stat(StoreKeys.compendiumArchive(compendiumId)).isPresent();
+  }
+
+  private static String metaKey(String id) {
+    return "compendia/" + id + "/compendium.json";
+  }
+
+  static String contentHash(List<FileManifest.Entry> files) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      files.stream().sorted(java.util.Comparator.comparing(FileManifest.Entry::path)).forEach(file ->
+          digest.update((file.path() + "\0" + file.sha256() + "\n").getBytes(StandardCharsets.UTF_8)));
+      return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 }

@@ -3,6 +3,9 @@ package io.reprise.api.jobs;
 import io.reprise.api.web.ApiException;
 import java.util.Map;
 import org.springframework.core.io.InputStreamResource;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -10,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -20,27 +24,55 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
   private final JobService jobs;
+  private final JobListing listing;
 
-  JobController(JobService jobs) {
+  JobController(JobService jobs, JobListing listing) {
     this.jobs = jobs;
+    this.listing = listing;
   }
 
   /** Starts a job from form fields; answers at once with the job id. */
   @PostMapping(consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
   @ResponseStatus(HttpStatus.CREATED)
   Map<String, String> startFromForm(@RequestParam(name = "compendium_id", required = false) String compendiumId,
-      @RequestParam(name = "user", required = false) String user) {
-    return Map.of("job_id", jobs.start(compendiumId, user));
+      @RequestParam(name = "user", required = false) String user,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    return Map.of("job_id", jobs.start(compendiumId, user, idempotencyKey));
   }
 
   /** Starts a job from a JSON body {@code {"compendium_id": "...", "user": "..."}}. */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
-  Map<String, String> startFromJson(@RequestBody(required = false) Map<String, Object> body) {
+  Map<String, String> startFromJson(@RequestBody(required = false) Map<String, Object> body,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     if (body == null) {
       throw ApiException.badRequest("the body must be a JSON object with compendium_id");
     }
-    return Map.of("job_id", jobs.start(text(body.get("compendium_id")), text(body.get("user"))));
+    return Map.of("job_id", jobs.start(text(body.get("compendium_id")), text(body.get("user")), idempotencyKey));
+  }
+
+  /** Lists jobs, newest activity first, with filters and paging in the o2r style. */
+  @GetMapping({"", "/"})
+  JobListing.Page list(@RequestParam(name = "limit", required = false) String limit,
+      @RequestParam(name = "start", required = false) String start,
+      @RequestParam(name = "cursor", required = false) String cursor,
+      @RequestParam(name = "compendium_id", required = false) String compendiumIds,
+      @RequestParam(name = "status", required = false) String status,
+      @RequestParam(name = "user", required = false) String user,
+      @RequestParam(name = "fields", required = false) String fields) {
+    return listing.list(new JobListing.Query(limit, start, cursor, compendiumIds, status, user, fields));
+  }
+
+  /** The job workflow's Temporal event history as JSON, for operators. */
+  @GetMapping(value = "/{id}/history", produces = MediaType.APPLICATION_JSON_VALUE)
+  String history(@PathVariable String id) {
+    return jobs.history(id);
+  }
+
+  /** The job's logs as text, step by step: full logs where they are stored, the step text otherwise. */
+  @GetMapping(value = "/{id}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
+  String logs(@PathVariable String id) {
+    return jobs.logs(id);
   }
 
   @GetMapping({"/{id}", "/{id}/"})
@@ -56,14 +88,48 @@ class JobController {
     return Map.of("job_id", id, "status", "cancelling");
   }
 
-  /** Streams one stored file of the job. */
+  /**
+   * Streams one stored file of the job. A single {@code Range: bytes=a-b} (or {@code a-}, or {@code -n}) answers
+   * 206 with that part; a range past the end answers 416.
+   */
   @GetMapping("/{id}/data/{*path}")
-  ResponseEntity<InputStreamResource> data(@PathVariable String id, @PathVariable String path) {
-    JobService.StoredFile file = jobs.file(id, path.startsWith("/") ? path.substring(1) : path);
-    return ResponseEntity.ok()
-        .contentType(MediaType.parseMediaType(file.contentType()))
-        .contentLength(file.size())
-        .body(new InputStreamResource(file.data()));
+  ResponseEntity<InputStreamResource> data(@PathVariable String id, @PathVariable String path,
+      @RequestHeader(name = HttpHeaders.RANGE, required = false) String range) {
+    String relative = path.startsWith("/") ? path.substring(1) : path;
+    JobService.StoredFile file = jobs.stat(id, relative);
+    MediaType type = MediaType.parseMediaType(file.contentType());
+    if (range == null || range.isBlank()) {
+      return ResponseEntity.ok().contentType(type).contentLength(file.size())
+          .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+          .body(new InputStreamResource(jobs.open(id, relative, 0, file.size())));
+    }
+    List<HttpRange> ranges;
+    try {
+      ranges = HttpRange.parseRanges(range);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("the Range header is not of the form bytes=start-end");
+    }
+    if (ranges.size() != 1) {
+      throw ApiException.badRequest("only one range per request is served");
+    }
+    long start;
+    long end;
+    try {
+      start = ranges.get(0).getRangeStart(file.size());
+      end = ranges.get(0).getRangeEnd(file.size());
+    } catch (IllegalArgumentException e) {
+      start = file.size();
+      end = -1;
+    }
+    if (start >= file.size() || end < start) {
+      return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+          .header(HttpHeaders.CONTENT_RANGE, "bytes */" + file.size()).build();
+    }
+    long length = end - start + 1;
+    return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(type).contentLength(length)
+        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+        .header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + file.size())
+        .body(new InputStreamResource(jobs.open(id, relative, start, length)));
   }
 
   private static String text(Object value) {

@@ -19,6 +19,7 @@ import io.reprise.workflows.jobs.StepStatus;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
@@ -56,8 +57,21 @@ public class JobService {
     this.settings = properties.temporal();
   }
 
+  static boolean isValidUser(String user) {
+    return USER.matcher(user).matches();
+  }
+
   /** Starts the job workflow and answers its id without waiting for it. */
   public String start(String compendiumId, String user) {
+    return start(compendiumId, user, null);
+  }
+
+  /**
+   * Starts the job workflow, or, when an idempotency key names a job that already exists for the same
+   * compendium, answers that job. The key decides the job id, so Temporal's rule of one workflow per id does the
+   * remembering: a retried request cannot start a second job.
+   */
+  public String start(String compendiumId, String user, String idempotencyKey) {
     if (compendiumId == null || compendiumId.isBlank()) {
       throw ApiException.badRequest("compendium_id is missing");
     }
@@ -65,10 +79,22 @@ public class JobService {
       throw ApiException.notFound("no compendium with id " + compendiumId);
     }
     String submitter = user == null || user.isBlank() ? "anonymous" : user;
-    if (!USER.matcher(submitter).matches()) {
+    if (!isValidUser(submitter)) {
       throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
     }
-    String jobId = Ids.newId();
+    String jobId;
+    if (idempotencyKey == null) {
+      jobId = Ids.newId();
+    } else {
+      if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+        throw ApiException.badRequest("Idempotency-Key must hold 1 to 200 characters");
+      }
+      jobId = Ids.fromKey(idempotencyKey);
+      String existing = existingCompendium(jobId);
+      if (existing != null) {
+        return sameCompendium(jobId, existing, compendiumId);
+      }
+    }
     JobWorkflow workflow = temporal.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(settings.taskQueue())
         .setWorkflowId(jobId)
@@ -78,8 +104,67 @@ public class JobService {
             .set(JobSearchAttributes.SUBMITTER, submitter)
             .build())
         .build());
-    WorkflowClient.start(workflow::run, new JobRequest(jobId, compendiumId, submitter));
+    try {
+      WorkflowClient.start(workflow::run, new JobRequest(jobId, compendiumId, submitter));
+    } catch (WorkflowExecutionAlreadyStarted raced) {
+      // Two requests with the same key arrived together; the other one started the job.
+      return sameCompendium(jobId, existingCompendium(jobId), compendiumId);
+    }
     return jobId;
+  }
+
+  private String existingCompendium(String jobId) {
+    try {
+      return temporal.newUntypedWorkflowStub(jobId).describe().getTypedSearchAttributes()
+          .get(JobSearchAttributes.COMPENDIUM_ID);
+    } catch (WorkflowNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static String sameCompendium(String jobId, String existing, String asked) {
+    if (!asked.equals(existing)) {
+      throw new ApiException(HttpStatus.CONFLICT, "this Idempotency-Key already started job " + jobId
+          + " on another compendium");
+    }
+    return jobId;
+  }
+
+  /** The job workflow's event history, as Temporal's JSON. */
+  public String history(String jobId) {
+    describe(jobId);
+    return temporal.fetchHistory(jobId).toJson(true);
+  }
+
+  /** Every step's log: the full stored log where there is one, the step's text otherwise. */
+  public String logs(String jobId) {
+    JobView view = view(jobId);
+    StringBuilder out = new StringBuilder();
+    view.steps().forEach((name, step) -> {
+      out.append("== ").append(name).append(": ").append(step.status());
+      if (step.start() != null) {
+        out.append(" (").append(step.start()).append(" .. ").append(step.end() == null ? "" : step.end())
+            .append(")");
+      }
+      out.append(" ==\n");
+      String stored = storedText(StoreKeys.jobLog(jobId, name));
+      String body = stored != null ? stored : step.text() == null ? "" : step.text();
+      out.append(body);
+      if (!body.isEmpty() && !body.endsWith("\n")) {
+        out.append('\n');
+      }
+    });
+    return out.toString();
+  }
+
+  private String storedText(String key) {
+    return store.open(key).map(in -> {
+      try (in) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).orElse(null);
   }
 
   public JobView view(String jobId) {
@@ -172,18 +257,25 @@ public class JobService {
     return results;
   }
 
-  public record StoredFile(InputStream data, long size, String contentType) {}
+  /** A stored file of a job: its size and content type. */
+  public record StoredFile(long size, String contentType) {}
 
-  public StoredFile file(String jobId, String path) {
+  public StoredFile stat(String jobId, String path) {
+    StoredObject object = store.stat(fileKey(jobId, path))
+        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
+    return new StoredFile(object.size(), ContentTypes.of(path));
+  }
+
+  public InputStream open(String jobId, String path, long offset, long length) {
+    return store.open(fileKey(jobId, path), offset, length)
+        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
+  }
+
+  private static String fileKey(String jobId, String path) {
     if (!Ids.isValid(jobId) || path.isEmpty() || path.contains("..")) {
       throw ApiException.notFound("no file " + path + " in job " + jobId);
     }
-    String key = StoreKeys.jobFile(jobId, path);
-    StoredObject object = store.stat(key)
-        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
-    InputStream data = store.open(key)
-        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
-    return new StoredFile(data, object.size(), ContentTypes.of(path));
+    return StoreKeys.jobFile(jobId, path);
   }
 
   private WorkflowStub stub(String jobId) {

@@ -56,6 +56,13 @@ public class ApiErrors {
     return body(HttpStatus.SERVICE_UNAVAILABLE, "the artifact store is unavailable; try again shortly");
   }
 
+  /** Temporal did not answer, or refused a request. */
+  @ExceptionHandler(io.grpc.StatusRuntimeException.class)
+  ResponseEntity<Map<String, String>> temporal(io.grpc.StatusRuntimeException e) {
+    log.warn("Temporal request failed: {}", e.getStatus());
+    return body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal is unavailable; try again shortly");
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
     return body(HttpStatus.BAD_REQUEST, "the request body is not valid JSON of the expected shape");

@@ -1,0 +1,247 @@
+package io.reprise.api.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.reprise.api.Ids;
+import io.reprise.api.web.ApiException;
+import io.reprise.workflows.jobs.JobSearchAttributes;
+import io.reprise.workflows.jobs.JobStatus;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverter;
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Lists jobs through Temporal visibility: filters are search-attribute queries and pages follow Temporal's page
+ * token, so there is no second database. Temporal's order applies: running jobs first, newest started first, then
+ * finished jobs, most recently finished first. (The SQLite visibility store of the dev server does not take ORDER
+ * BY.) A page token names the last item seen, so following {@code next} visits every job once even while new jobs
+ * arrive at the front.
+ */
+@Component
+public class JobListing {
+
+  public static final int DEFAULT_LIMIT = 100;
+  public static final int MAX_LIMIT = 1000;
+  private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created");
+  private static final Set<String> STATUSES = Set.of("success", "failure", "running");
+
+  private final WorkflowClient temporal;
+  private final String namespace;
+
+  public JobListing(WorkflowClient temporal) {
+    this.temporal = temporal;
+    this.namespace = temporal.getOptions().getNamespace();
+  }
+
+  /** The parameters of {@code GET /api/v1/job}, as they came. */
+  public record Query(String limit, String start, String cursor, String compendiumIds, String status, String user,
+      String fields) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Page(List<Object> results, String next, String previous) {}
+
+  public Page list(Query query) {
+    int limit = limit(query.limit());
+    List<String> fields = fields(query.fields());
+    String visibilityQuery = visibilityQuery(query);
+    ByteString token = ByteString.EMPTY;
+    int position = 1;
+    if (query.cursor() != null && !query.cursor().isBlank()) {
+      Cursor cursor = Cursor.decode(query.cursor());
+      token = cursor.token();
+      position = cursor.position();
+    } else if (query.start() != null && !query.start().isBlank()) {
+      position = positive("start", query.start(), Integer.MAX_VALUE);
+      // o2r's 1-based start: walk the pages up to it. Cursors are the fast way for deep pages.
+      int skip = position - 1;
+      while (skip > 0) {
+        ListWorkflowExecutionsResponse skipped = fetch(visibilityQuery, Math.min(skip, MAX_LIMIT), token);
+        skip -= skipped.getExecutionsCount();
+        token = skipped.getNextPageToken();
+        if (skipped.getExecutionsCount() == 0 || token.isEmpty()) {
+          if (skip > 0) {
+            return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
+          }
+          break;
+        }
+      }
+    }
+    ListWorkflowExecutionsResponse page = fetch(visibilityQuery, limit, token);
+    List<Object> results = new ArrayList<>();
+    for (WorkflowExecutionInfo info : page.getExecutionsList()) {
+      results.add(fields.isEmpty() ? info.getExecution().getWorkflowId() : item(info, fields));
+    }
+    String next = page.getNextPageToken().isEmpty() || results.size() < limit ? null
+        : link(query, limit, new Cursor(page.getNextPageToken(), position + results.size()).encode(), null);
+    String previous = position > 1 ? link(query, limit, null, Math.max(1, position - limit)) : null;
+    return new Page(results, next, previous);
+  }
+
+  private ListWorkflowExecutionsResponse fetch(String query, int pageSize, ByteString token) {
+    return temporal.getWorkflowServiceStubs().blockingStub().listWorkflowExecutions(
+        ListWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(namespace)
+            .setQuery(query)
+            .setPageSize(pageSize)
+            .setNextPageToken(token)
+            .build());
+  }
+
+  private Map<String, Object> item(WorkflowExecutionInfo info, List<String> fields) {
+    DataConverter converter = temporal.getOptions().getDataConverter();
+    Map<String, Payload> attributes = info.getSearchAttributes().getIndexedFieldsMap();
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("id", info.getExecution().getWorkflowId());
+    for (String field : fields) {
+      switch (field) {
+        case "status" -> item.put("status", text(converter, attributes.get(JobSearchAttributes.STATUS.getName())));
+        case "user" -> item.put("user", text(converter, attributes.get(JobSearchAttributes.SUBMITTER.getName())));
+        case "compendium_id" -> item.put("compendium_id",
+            text(converter, attributes.get(JobSearchAttributes.COMPENDIUM_ID.getName())));
+        case "created" -> item.put("created", Instant.ofEpochSecond(info.getStartTime().getSeconds(),
+            info.getStartTime().getNanos()).toString());
+        default -> throw new IllegalStateException("unchecked field " + field);
+      }
+    }
+    return item;
+  }
+
+  private static String text(DataConverter converter, Payload payload) {
+    return payload == null ? null : converter.fromPayload(payload, String.class, String.class);
+  }
+
+  static int limit(String value) {
+    return value == null || value.isBlank() ? DEFAULT_LIMIT : positive("limit", value, MAX_LIMIT);
+  }
+
+  private static int positive(String name, String value, int max) {
+    int number;
+    try {
+      number = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + " must be a whole number, not '" + value + "'");
+    }
+    if (number < 1 || number > max) {
+      throw ApiException.badRequest(name + " must be between 1 and " + max);
+    }
+    return number;
+  }
+
+  /** The extra keys asked for; spaces and empty items are tolerated, unknown names are refused. */
+  static List<String> fields(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    Set<String> fields = new LinkedHashSet<>();
+    for (String field : value.split(",")) {
+      String name = field.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!FIELDS.contains(name)) {
+        throw ApiException.badRequest("unknown field '" + name + "'; fields are " + String.join(", ",
+            FIELDS.stream().sorted().toList()));
+      }
+      fields.add(name);
+    }
+    return List.copyOf(fields);
+  }
+
+  /** The visibility query; every value in it has been checked against a strict alphabet first. */
+  static String visibilityQuery(Query query) {
+    StringBuilder q = new StringBuilder("WorkflowType = 'JobWorkflow'");
+    if (query.compendiumIds() != null && !query.compendiumIds().isBlank()) {
+      List<String> ids = Arrays.stream(query.compendiumIds().split(",")).map(String::trim)
+          .filter(id -> !id.isEmpty()).toList();
+      for (String id : ids) {
+        if (!Ids.isValid(id)) {
+          throw ApiException.badRequest("compendium_id '" + id + "' is not a compendium id");
+        }
+      }
+      if (!ids.isEmpty()) {
+        q.append(" AND ").append(JobSearchAttributes.COMPENDIUM_ID.getName()).append(" IN (")
+            .append(String.join(", ", ids.stream().map(id -> "'" + id + "'").toList())).append(")");
+      }
+    }
+    if (query.status() != null && !query.status().isBlank()) {
+      String status = query.status().trim();
+      if (!STATUSES.contains(status)) {
+        throw ApiException.badRequest("status must be one of success, failure, running");
+      }
+      q.append(" AND ").append(JobSearchAttributes.STATUS.getName()).append(" = '").append(status).append("'");
+    }
+    if (query.user() != null && !query.user().isBlank()) {
+      String user = query.user().trim();
+      if (!JobService.isValidUser(user)) {
+        throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
+      }
+      q.append(" AND ").append(JobSearchAttributes.SUBMITTER.getName()).append(" = '").append(user).append("'");
+    }
+    return q.toString();
+  }
+
+  private static String link(Query query, int limit, String cursor, Integer start) {
+    UriComponentsBuilder uri = UriComponentsBuilder.fromPath("/api/v1/job").queryParam("limit", limit);
+    if (query.compendiumIds() != null) {
+      uri.queryParam("compendium_id", query.compendiumIds());
+    }
+    if (query.status() != null) {
+      uri.queryParam("status", query.status());
+    }
+    if (query.user() != null) {
+      uri.queryParam("user", query.user());
+    }
+    if (query.fields() != null) {
+      uri.queryParam("fields", query.fields());
+    }
+    if (cursor != null) {
+      uri.queryParam("cursor", cursor);
+    }
+    if (start != null) {
+      uri.queryParam("start", start);
+    }
+    return uri.encode().build().toUriString();
+  }
+
+  /** An opaque cursor: Temporal's page token and the 1-based position of the page it starts. */
+  record Cursor(ByteString token, int position) {
+    String encode() {
+      byte[] tokenBytes = token.toByteArray();
+      byte[] bytes = new byte[4 + tokenBytes.length];
+      bytes[0] = (byte) (position >>> 24);
+      bytes[1] = (byte) (position >>> 16);
+      bytes[2] = (byte) (position >>> 8);
+      bytes[3] = (byte) position;
+      System.arraycopy(tokenBytes, 0, bytes, 4, tokenBytes.length);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static Cursor decode(String text) {
+      try {
+        byte[] bytes = Base64.getUrlDecoder().decode(text.trim());
+        if (bytes.length < 5) {
+          throw new IllegalArgumentException("too short");
+        }
+        int position = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8)
+            | (bytes[3] & 0xff);
+        return new Cursor(ByteString.copyFrom(bytes, 4, bytes.length - 4), Math.max(1, position));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("cursor is not one this server made; follow the next link as it is");
+      }
+    }
+  }
+}

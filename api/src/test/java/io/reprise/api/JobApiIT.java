@@ -1,0 +1,243 @@
+package io.reprise.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reprise.activities.Compendia;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The REST API for clients and operators, end to end: listing, filters, paging, files, logs, history. */
+class JobApiIT {
+
+  private final ApiClient api = new ApiClient();
+
+  private JsonNode get(String pathAndQuery, int expectedStatus) throws Exception {
+    return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + pathAndQuery)).GET().build(), expectedStatus);
+  }
+
+  private String startAs(String compendiumId, String user) throws Exception {
+    return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"compendium_id\": \"" + compendiumId + "\", \"user\": \""
+            + user + "\"}")).build(), 201).get("job_id").asText();
+  }
+
+  /** Follows next links from the first page, collecting the ids in the order they come. */
+  private List<String> pageThrough(String firstPage, Runnable afterFirstPage) throws Exception {
+    List<String> seen = new ArrayList<>();
+    String next = firstPage;
+    boolean first = true;
+    while (next != null) {
+      JsonNode page = get(next, 200);
+      page.get("results").forEach(item -> seen.add(item.get("id").asText()));
+      next = page.hasNonNull("next") ? page.get("next").asText() : null;
+      if (first) {
+        assertFalse(page.has("previous"), "the first page has no previous link");
+        afterFirstPage.run();
+        first = false;
+      } else {
+        assertTrue(page.has("previous"), "later pages link back");
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void pagingVisitsEveryJobOnceWhileNewJobsArrive() throws Exception {
+    String user = "lister-" + UUID.randomUUID().toString().substring(0, 8);
+    // Validate fails at once (no such base image), so sixty jobs end within seconds.
+    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
+    Set<String> started = new HashSet<>();
+    for (int i = 0; i < 60; i++) {
+      started.add(startAs(compendiumId, user));
+    }
+    for (String job : started) {
+      api.awaitEnd(job);
+    }
+    String query = "/api/v1/job?user=" + user + "&status=failure&limit=7&fields=status,%20,created";
+    // Visibility follows the workflows closely but not in the same transaction: wait until it lists them all.
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (get("/api/v1/job?user=" + user + "&status=failure&limit=1000", 200).get("results").size() < 60) {
+      assertTrue(Instant.now().isBefore(deadline), "visibility did not list the sixty jobs");
+      Thread.sleep(250);
+    }
+    List<String> arrivals = new ArrayList<>();
+
+    List<String> seen = pageThrough(query, () -> {
+      try {
+        for (int i = 0; i < 5; i++) {
+          arrivals.add(startAs(compendiumId, user));
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    assertEquals(60, seen.size(), "each job once: " + seen);
+    assertEquals(started, new HashSet<>(seen));
+    for (String arrival : arrivals) {
+      assertFalse(seen.contains(arrival), "a job started while paging does not shift the pages");
+      api.awaitEnd(arrival);
+    }
+  }
+
+  @Test
+  void filtersNarrowTheListAndBadParametersAreRefused() throws Exception {
+    String user = "filter-" + UUID.randomUUID().toString().substring(0, 8);
+    String good = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCMD [\"true\"]\n")));
+    String bad = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
+    String succeeded = startAs(good, user);
+    String failed = startAs(bad, user);
+    api.awaitEnd(succeeded);
+    api.awaitEnd(failed);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (get("/api/v1/job?user=" + user + "&status=success", 200).get("results").size() < 1
+        || get("/api/v1/job?user=" + user + "&status=failure", 200).get("results").size() < 1) {
+      assertTrue(Instant.now().isBefore(deadline), "visibility did not catch up");
+      Thread.sleep(250);
+    }
+
+    assertEquals(List.of(succeeded), ids(get("/api/v1/job?user=" + user + "&status=success", 200)));
+    assertEquals(List.of(failed), ids(get("/api/v1/job?user=" + user + "&status=failure", 200)));
+    assertEquals(Set.of(succeeded, failed),
+        new HashSet<>(ids(get("/api/v1/job?compendium_id=" + good + ",%20" + bad + ",&user=" + user, 200))));
+    assertEquals(List.of(succeeded), ids(get("/api/v1/compendium/" + good + "/jobs", 200)));
+    JsonNode withFields = get("/api/v1/job?user=" + user + "&status=failure&fields=user,compendium_id", 200);
+    assertEquals(user, withFields.get("results").get(0).get("user").asText());
+    assertEquals(bad, withFields.get("results").get(0).get("compendium_id").asText());
+    assertEquals(0, get("/api/v1/job?user=" + user + "&status=running", 200).get("results").size());
+
+    assertTrue(get("/api/v1/job?status=done", 400).get("error").asText().contains("status"));
+    assertTrue(get("/api/v1/job?fields=status,colour", 400).get("error").asText().contains("colour"));
+    assertTrue(get("/api/v1/job?limit=1001", 400).get("error").asText().contains("limit"));
+    assertTrue(get("/api/v1/job?limit=ten", 400).get("error").asText().contains("limit"));
+    assertTrue(get("/api/v1/job?start=0", 400).get("error").asText().contains("start"));
+    assertTrue(get("/api/v1/job?cursor=%25%25", 400).get("error").asText().contains("cursor"));
+    assertTrue(get("/api/v1/job?compendium_id=x';DROP", 400).get("error").asText().contains("compendium_id"));
+    assertTrue(get("/api/v1/compendium/zzzzzzzzzzzz/jobs", 404).get("error").asText().contains("no compendium"));
+  }
+
+  @Test
+  void finishedJobServesFilesWithRangesLogsAndHistory() throws Exception {
+    String compendiumId = api.uploadCompendium(Compendia.helloAnalysis());
+    String job = api.startJob(compendiumId);
+    assertEquals("success", api.awaitEnd(job).get("status").asText());
+    HttpClient http = HttpClient.newHttpClient();
+    URI result = URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/data/work/results/summary.txt");
+
+    HttpResponse<String> whole = http.send(HttpRequest.newBuilder(result).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> part = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=0-15").build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> tail = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=-8").build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> past = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=9999-").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, whole.statusCode());
+    assertTrue(whole.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    assertEquals(206, part.statusCode());
+    assertEquals("measurements: 7\n", part.body());
+    assertEquals("bytes 0-15/" + whole.body().length(), part.headers().firstValue("Content-Range").orElse(""));
+    assertEquals(whole.body().substring(whole.body().length() - 8), tail.body());
+    assertEquals(416, past.statusCode());
+    assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job
+        + "/data/work/nothing.txt")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    String logs = http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/logs"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(logs.contains("== execute: success"), logs);
+    assertTrue(logs.contains("read 7 rows; wrote results/summary.txt"), logs);
+    assertTrue(logs.indexOf("== validate") < logs.indexOf("== compile"), logs);
+
+    JsonNode history = get("/api/v1/job/" + job + "/history", 200);
+    assertEquals("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", history.get("events").get(0).get("eventType").asText());
+    assertTrue(history.get("events").size() > 20, "a whole job's history");
+    get("/api/v1/job/zzzzzzzzzzzz/history", 404);
+
+    JsonNode viewWithSlash = get("/api/v1/job/" + job + "/", 200);
+    assertEquals(job, viewWithSlash.get("id").asText());
+  }
+
+  @Test
+  void idempotencyKeyAnswersTheSameJobAndRefusesAnotherCompendium() throws Exception {
+    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
+    String other = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/else\n")));
+    String key = "retry-" + UUID.randomUUID();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", key);
+
+    String first = api.send(request.POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + compendiumId))
+        .build(), 201).get("job_id").asText();
+    String again = api.send(request.POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + compendiumId))
+        .build(), 201).get("job_id").asText();
+    JsonNode conflict = api.send(request.POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + other))
+        .build(), 409);
+    String unkeyed = api.startJob(compendiumId);
+
+    assertEquals(first, again);
+    assertTrue(conflict.get("error").asText().contains("Idempotency-Key"));
+    assertNotEquals(first, unkeyed);
+    api.awaitEnd(first);
+    api.awaitEnd(unkeyed);
+  }
+
+  @Test
+  void compendiumShowsItsFilesAndContentHashAndUnsafeArchivesAreRefused() throws Exception {
+    String id = api.uploadCompendium(Compendia.helloAnalysis());
+
+    JsonNode compendium = get("/api/v1/compendium/" + id, 200);
+
+    assertEquals(id, compendium.get("id").asText());
+    assertTrue(compendium.get("content_hash").asText().matches("sha256:[0-9a-f]{64}"));
+    List<String> paths = new ArrayList<>();
+    compendium.get("files").forEach(f -> paths.add(f.get("path").asText()));
+    assertEquals(List.of("Dockerfile", "analysis.py", "data/measurements.csv"), paths);
+    assertTrue(compendium.get("files").get(0).get("sha256").asText().matches("[0-9a-f]{64}"));
+    assertNotNullCreated(compendium);
+    String again = api.uploadCompendium(Compendia.helloAnalysis());
+    assertEquals(compendium.get("content_hash"), get("/api/v1/compendium/" + again, 200).get("content_hash"),
+        "the same content has the same hash");
+    get("/api/v1/compendium/zzzzzzzzzzzz", 404);
+
+    byte[] escaping = Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\n", "../escape.txt", "x"));
+    String boundary = "b" + UUID.randomUUID();
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; filename=\"c.zip\"\r\n"
+        + "Content-Type: application/zip\r\n\r\n").getBytes();
+    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes();
+    byte[] body = new byte[head.length + escaping.length + end.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(escaping, 0, body, head.length, escaping.length);
+    System.arraycopy(end, 0, body, head.length + escaping.length, end.length);
+    JsonNode refused = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/compendium"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 400);
+    assertTrue(refused.get("error").asText().contains("outside the compendium folder"));
+  }
+
+  private static void assertNotNullCreated(JsonNode compendium) {
+    Instant created = Instant.parse(compendium.get("created").asText());
+    assertTrue(created.isBefore(Instant.now().plus(Duration.ofMinutes(1))));
+  }
+
+  private static List<String> ids(JsonNode page) {
+    List<String> ids = new ArrayList<>();
+    page.get("results").forEach(item -> ids.add(item.isTextual() ? item.asText() : item.get("id").asText()));
+    return ids;
+  }
+}
