@@ -1,5 +1,7 @@
 package io.reprise.api;
 
+import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.docker.DockerSettings;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
@@ -8,6 +10,11 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class ApiConfiguration {
+
+  @Bean
+  DockerContainerEngine containerEngine(ApiProperties properties) {
+    return DockerContainerEngine.connect(new DockerSettings(properties.docker().host()));
+  }
 
   @Bean
   ArtifactStore artifactStore(ApiProperties properties) {

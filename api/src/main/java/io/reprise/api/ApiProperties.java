@@ -4,7 +4,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Settings of the API, bound from {@code reprise.*}. Secrets come from the environment only. */
 @ConfigurationProperties("reprise")
-public record ApiProperties(Minio minio, Temporal temporal) {
+public record ApiProperties(Minio minio, Temporal temporal, Docker docker) {
+
+  /** The Docker engine the workers use; the API only asks it whether it answers, for the health endpoint. */
+  public record Docker(String host) {}
 
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 

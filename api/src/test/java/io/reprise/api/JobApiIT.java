@@ -172,6 +172,47 @@ class JobApiIT {
 
     JsonNode viewWithSlash = get("/api/v1/job/" + job + "/", 200);
     assertEquals(job, viewWithSlash.get("id").asText());
+
+    JsonNode all = get("/api/v1/job/" + job + "?steps=all", 200).get("steps");
+    assertTrue(all.get("compile").get("text").asText().startsWith("Step 1/4 : FROM reprise/python"),
+        "the whole build log, from its first line");
+    assertTrue(all.get("compile").get("details").get("image_id").asText().startsWith("sha256:"));
+    assertEquals(0, all.get("execute").get("details").get("exit_code").asInt());
+    assertTrue(all.get("cleanup").get("details").get("manifest").asText().endsWith("/manifest.json"));
+    assertTrue(get("/api/v1/job/" + job + "?steps=some", 400).get("error").asText().contains("steps"));
+  }
+
+  @Test
+  void followingLogsStreamsStepChangesAndLinesUntilTheJobEnds() throws Exception {
+    String job = api.run(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCOPY run.sh /run.sh\n"
+        + "CMD [\"sh\", \"/run.sh\"]\n", "run.sh", "for i in 1 2 3; do echo line $i; sleep 1; done\n")));
+    HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/logs?follow=true"))
+            .timeout(Duration.ofMinutes(2)).build(),
+        HttpResponse.BodyHandlers.ofLines());
+
+    List<String> lines = stream.body().toList();
+
+    assertEquals(200, stream.statusCode());
+    assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    String all = String.join("\n", lines);
+    assertTrue(all.contains("data:{\"step\":\"execute\",\"status\":\"running\"}")
+        || all.contains("data:{\"status\":\"running\",\"step\":\"execute\"}"), all);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(1, lines.stream().filter(("data:execute: line " + i)::equals).count(), "line " + i + " once");
+    }
+    int end = lines.indexOf("event:end");
+    assertTrue(end > 0, all);
+    assertTrue(lines.get(end + 1).contains("\"success\""), all);
+  }
+
+  @Test
+  void healthReportsTemporalMinioAndDocker() throws Exception {
+    JsonNode health = get("/api/v1/health", 200);
+
+    assertEquals("up", health.get("temporal").asText());
+    assertEquals("up", health.get("minio").asText());
+    assertEquals("up", health.get("docker").asText());
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 @RestController
 @RequestMapping("/api/v1/job")
@@ -25,10 +26,12 @@ class JobController {
 
   private final JobService jobs;
   private final JobListing listing;
+  private final LogFollower follower;
 
-  JobController(JobService jobs, JobListing listing) {
+  JobController(JobService jobs, JobListing listing, LogFollower follower) {
     this.jobs = jobs;
     this.listing = listing;
+    this.follower = follower;
   }
 
   /** Starts a job from form fields; answers at once with the job id. */
@@ -75,9 +78,19 @@ class JobController {
     return jobs.logs(id);
   }
 
+  /** With follow=true: server-sent events of step changes and new log lines until the job ends. */
+  @GetMapping(value = "/{id}/logs", params = "follow=true", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter followLogs(@PathVariable String id) {
+    return follower.follow(id);
+  }
+
+  /** The job; {@code ?steps=all} adds whole step logs and details (image ids, exit code, links). */
   @GetMapping({"/{id}", "/{id}/"})
-  JobView view(@PathVariable String id) {
-    return jobs.view(id);
+  JobView view(@PathVariable String id, @RequestParam(name = "steps", required = false) String steps) {
+    if (steps != null && !steps.equals("all")) {
+      throw ApiException.badRequest("steps takes only the value 'all'");
+    }
+    return jobs.view(id, steps != null);
   }
 
   /** Cancels a running job; answers at once, while the job stops and cleans up. */

@@ -168,6 +168,11 @@ public class JobService {
   }
 
   public JobView view(String jobId) {
+    return view(jobId, false);
+  }
+
+  /** The job; with all steps, each step's text is its whole stored log and its details are added. */
+  public JobView view(String jobId, boolean allSteps) {
     WorkflowExecutionDescription description = describe(jobId);
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
@@ -180,16 +185,46 @@ public class JobService {
     for (Step step : state.steps()) {
       String text = step.status() == StepStatus.RUNNING && liveTails.containsKey(step.name())
           ? liveTails.get(step.name()) : step.text();
-      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), text));
+      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), text, null));
     }
     List<StoredObject> stored = store.list(StoreKeys.jobPrefix(jobId));
     List<JobView.FileView> files = stored.stream().map(object -> fileView(jobId, object)).toList();
+    if (allSteps) {
+      steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
+    }
     JobReport report = state.report();
     return new JobView(jobId, compendiumId, attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
         state.exitCode(), results(jobId, compendiumId, state, files), files,
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
+  }
+
+  private JobView.StepView withDetails(String jobId, String name, JobView.StepView step, JobState state,
+      List<JobView.FileView> files) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    String logKey = StoreKeys.jobLog(jobId, name);
+    String log = storedText(logKey);
+    files.stream().filter(f -> f.path().equals("logs/" + name + ".log")).findFirst()
+        .ifPresent(f -> details.put("log", f.url()));
+    switch (name) {
+      case "compile" -> {
+        putIfPresent(details, "image_id", state.imageId());
+        putIfPresent(details, "base_image", state.baseImage());
+        putIfPresent(details, "base_image_id", state.baseImageId());
+      }
+      case "execute" -> putIfPresent(details, "exit_code", state.exitCode());
+      case "cleanup" -> files.stream().filter(f -> f.path().equals("manifest.json")).findFirst()
+          .ifPresent(f -> details.put("manifest", f.url()));
+      default -> { }
+    }
+    return new JobView.StepView(step.status(), step.start(), step.end(), log != null ? log : step.text(), details);
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
   }
 
   /** Asks the workflow to stop: a running container is killed, execute fails "cancelled", cleanup still runs. */

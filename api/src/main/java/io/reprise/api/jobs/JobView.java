@@ -30,7 +30,9 @@ public record JobView(
     List<FileView> files,
     @JsonProperty("temporal_ui") String temporalUi) {
 
-  public record StepView(String status, String start, String end, String text) {}
+  /** One step; {@code details} only with {@code ?steps=all}, which also puts whole logs in the text. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record StepView(String status, String start, String end, String text, Map<String, Object> details) {}
 
   /** A stored file of the job: its path below the job, size, and the URL that streams it. */
   public record FileView(String path, long size, String url) {}

@@ -1,5 +1,6 @@
 package io.reprise.api.web;
 
+import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.storage.ArtifactStore;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.LinkedHashMap;
@@ -9,16 +10,18 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Whether the API can reach what it depends on: 200 when all of it answers, 503 otherwise. */
+/** Whether Temporal, MinIO and the Docker engine answer: 200 when all of them do, 503 otherwise. */
 @RestController
 class HealthController {
 
   private final WorkflowServiceStubs temporal;
   private final ArtifactStore store;
+  private final DockerContainerEngine docker;
 
-  HealthController(WorkflowServiceStubs temporal, ArtifactStore store) {
+  HealthController(WorkflowServiceStubs temporal, ArtifactStore store, DockerContainerEngine docker) {
     this.temporal = temporal;
     this.store = store;
+    this.docker = docker;
   }
 
   @GetMapping("/api/v1/health")
@@ -26,6 +29,7 @@ class HealthController {
     Map<String, String> parts = new LinkedHashMap<>();
     parts.put("temporal", check(() -> temporal.healthCheck()));
     parts.put("minio", check(() -> store.stat("health-probe")));
+    parts.put("docker", check(() -> docker.client().pingCmd().exec()));
     boolean up = parts.values().stream().allMatch("up"::equals);
     return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(parts);
   }

@@ -1,0 +1,116 @@
+package io.reprise.api.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Follows a job for {@code GET /api/v1/job/{id}/logs?follow=true}: a server-sent event stream with an event
+ * {@code step} at every step change, {@code log} events with the new lines of running steps, and a last event
+ * {@code end} with the job's status. It reads the job view once a second, the same view any client sees, so it
+ * needs no worker and holds no HTTP thread while it waits.
+ */
+@Component
+class LogFollower {
+
+  private static final Logger log = LoggerFactory.getLogger(LogFollower.class);
+  private static final long POLL_MILLIS = 1000;
+  // A stream ends on its own after six hours, the longest a program may run.
+  private static final long MAX_MILLIS = TimeUnit.HOURS.toMillis(6) + TimeUnit.MINUTES.toMillis(10);
+
+  private final JobService jobs;
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
+    Thread thread = new Thread(runnable, "log-follower");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  LogFollower(JobService jobs) {
+    this.jobs = jobs;
+  }
+
+  SseEmitter follow(String jobId) {
+    jobs.view(jobId);
+    SseEmitter emitter = new SseEmitter(MAX_MILLIS);
+    Map<String, String> statuses = new HashMap<>();
+    Map<String, List<String>> sentLines = new HashMap<>();
+    AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    Runnable poll = () -> {
+      try {
+        JobView view = jobs.view(jobId);
+        for (Map.Entry<String, JobView.StepView> entry : view.steps().entrySet()) {
+          String step = entry.getKey();
+          JobView.StepView now = entry.getValue();
+          if (!now.status().equals(statuses.get(step))) {
+            statuses.put(step, now.status());
+            emitter.send(SseEmitter.event().name("step")
+                .data(Map.of("step", step, "status", now.status()), MediaType.APPLICATION_JSON));
+          }
+          List<String> lines = now.text() == null || now.text().isEmpty() ? List.of()
+              : Arrays.asList(now.text().split("\n", -1));
+          List<String> fresh = newLines(sentLines.getOrDefault(step, List.of()), lines);
+          for (String line : fresh) {
+            emitter.send(SseEmitter.event().name("log").data(step + ": " + line));
+          }
+          sentLines.put(step, lines);
+        }
+        if (!"running".equals(view.status())) {
+          emitter.send(SseEmitter.event().name("end").data(Map.of("status", view.status()),
+              MediaType.APPLICATION_JSON));
+          emitter.complete();
+          task.get().cancel(false);
+        }
+      } catch (IOException | IllegalStateException gone) {
+        // The client went away or the emitter already ended: stop following.
+        task.get().cancel(false);
+      } catch (RuntimeException e) {
+        log.warn("following job {} failed: {}", jobId, e.getMessage());
+        emitter.completeWithError(e);
+        task.get().cancel(false);
+      }
+    };
+    task.set(timer.scheduleWithFixedDelay(poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS));
+    emitter.onCompletion(() -> task.get().cancel(false));
+    emitter.onTimeout(() -> task.get().cancel(false));
+    return emitter;
+  }
+
+  /**
+   * The lines of a step's text that were not sent yet. Texts are tails, a window that slides down the log, and a
+   * finished step puts a summary line above its tail, so the new lines are those after the longest run of the
+   * last sent lines found anywhere in the new text. A tail of identical lines is ambiguous (three "tick" after
+   * two may be one new line or none); counting lines in the heartbeat would make this exact.
+   */
+  static List<String> newLines(List<String> sent, List<String> now) {
+    if (sent.isEmpty()) {
+      return now;
+    }
+    for (int overlap = Math.min(sent.size(), now.size()); overlap > 0; overlap--) {
+      int at = Collections.lastIndexOfSubList(now, sent.subList(sent.size() - overlap, sent.size()));
+      if (at >= 0) {
+        return new ArrayList<>(now.subList(at + overlap, now.size()));
+      }
+    }
+    return now;
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+}
