@@ -26,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * needs no worker and holds no HTTP thread while it waits.
  */
 @Component
-class LogFollower {
+public class LogFollower {
 
   private static final Logger log = LoggerFactory.getLogger(LogFollower.class);
   private static final long POLL_MILLIS = 1000;
