@@ -60,20 +60,20 @@ class JobApiIT {
   @Test
   void pagingVisitsEveryJobOnceWhileNewJobsArrive() throws Exception {
     String user = "lister-" + UUID.randomUUID().toString().substring(0, 8);
-    // Validate fails at once (no such base image), so sixty jobs end within seconds.
+    // Validate fails at once (no such base image), so two hundred jobs end within seconds.
     String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
     Set<String> started = new HashSet<>();
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 200; i++) {
       started.add(startAs(compendiumId, user));
     }
     for (String job : started) {
       api.awaitEnd(job);
     }
-    String query = "/api/v1/job?user=" + user + "&status=failure&limit=7&fields=status,%20,created";
+    String query = "/api/v1/job?user=" + user + "&status=failure&limit=23&fields=status,%20,created";
     // Visibility follows the workflows closely but not in the same transaction: wait until it lists them all.
     Instant deadline = Instant.now().plusSeconds(60);
-    while (get("/api/v1/job?user=" + user + "&status=failure&limit=1000", 200).get("results").size() < 60) {
-      assertTrue(Instant.now().isBefore(deadline), "visibility did not list the sixty jobs");
+    while (get("/api/v1/job?user=" + user + "&status=failure&limit=1000", 200).get("results").size() < 200) {
+      assertTrue(Instant.now().isBefore(deadline), "visibility did not list the two hundred jobs");
       Thread.sleep(250);
     }
     List<String> arrivals = new ArrayList<>();
@@ -88,7 +88,7 @@ class JobApiIT {
       }
     });
 
-    assertEquals(60, seen.size(), "each job once: " + seen);
+    assertEquals(200, seen.size(), "each job once: " + seen);
     assertEquals(started, new HashSet<>(seen));
     for (String arrival : arrivals) {
       assertFalse(seen.contains(arrival), "a job started while paging does not shift the pages");
@@ -269,6 +269,31 @@ class JobApiIT {
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 400);
     assertTrue(refused.get("error").asText().contains("outside the compendium folder"));
+  }
+
+  @Test
+  void uploadsThatAreTooLargeOrNoArchivesAreRefused() throws Exception {
+    JsonNode tooLarge = upload(new byte[3 * 1024 * 1024], 413);
+    JsonNode notAnArchive = upload("just some text".getBytes(), 415);
+    JsonNode empty = upload(new byte[0], 400);
+
+    assertTrue(tooLarge.get("error").asText().contains("larger than this server accepts"));
+    assertTrue(notAnArchive.get("error").asText().contains("zip or tar.gz"));
+    assertTrue(empty.get("error").asText().contains("empty"));
+  }
+
+  private JsonNode upload(byte[] content, int expectedStatus) throws Exception {
+    String boundary = "b" + UUID.randomUUID();
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; filename=\"c.zip\"\r\n"
+        + "Content-Type: application/zip\r\n\r\n").getBytes();
+    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes();
+    byte[] body = new byte[head.length + content.length + end.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(content, 0, body, head.length, content.length);
+    System.arraycopy(end, 0, body, head.length + content.length, end.length);
+    return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/compendium"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), expectedStatus);
   }
 
   private static void assertNotNullCreated(JsonNode compendium) {

@@ -68,11 +68,12 @@ class JobEndToEndIT {
           warmest day: 2024-07-05 (25.2 C)
           """, summary);
     }
-    boolean listed = false;
-    for (JsonNode file : job.get("files")) {
-      listed |= "work/results/summary.txt".equals(file.get("path").asText());
-    }
-    assertTrue(listed, "the job view lists the result file");
+    JsonNode work = child(job.get("files"), "work");
+    JsonNode summary = child(child(work, "results"), "summary.txt");
+    assertEquals("file", summary.get("type").asText());
+    assertEquals("work/results/summary.txt", summary.get("path").asText());
+    assertEquals("/api/v1/job/" + jobId + "/data/work/results/summary.txt", summary.get("url").asText());
+    assertEquals("directory", work.get("type").asText());
   }
 
   @Test
@@ -104,6 +105,16 @@ class JobEndToEndIT {
 
     JsonNode cancelUnknown = api.cancel("zzzzzzzzzzzz", 404);
     assertTrue(cancelUnknown.get("error").asText().contains("no job"));
+  }
+
+  /** The child of a folder in the job's file tree, by name. */
+  static JsonNode child(JsonNode folder, String name) {
+    for (JsonNode node : folder.get("children")) {
+      if (node.get("name").asText().equals(name)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + folder);
   }
 
   static String join(JsonNode array) {

@@ -196,7 +196,7 @@ public class JobService {
     return new JobView(jobId, compendiumId, attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
-        state.exitCode(), results(jobId, compendiumId, state, files), files,
+        state.exitCode(), results(jobId, compendiumId, state, files), JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
   }
 

@@ -27,7 +27,7 @@ public record JobView(
     @JsonProperty("base_image_id") String baseImageId,
     @JsonProperty("exit_code") Integer exitCode,
     List<Result> results,
-    List<FileView> files,
+    FileNode files,
     @JsonProperty("temporal_ui") String temporalUi) {
 
   /** One step; {@code details} only with {@code ?steps=all}, which also puts whole logs in the text. */
@@ -36,6 +36,40 @@ public record JobView(
 
   /** A stored file of the job: its path below the job, size, and the URL that streams it. */
   public record FileView(String path, long size, String url) {}
+
+  /**
+   * The job's stored files as a tree, as o2r shows them: folders have children, files have a size and the URL of
+   * the data endpoint that streams them.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FileNode(String name, String path, String type, Long size, String url, List<FileNode> children) {
+
+    public static FileNode of(String jobId, List<FileView> files) {
+      Folder root = new Folder();
+      for (FileView file : files) {
+        Folder folder = root;
+        String[] parts = file.path().split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+          folder = folder.folders.computeIfAbsent(parts[i], name -> new Folder());
+        }
+        folder.files.put(parts[parts.length - 1], file);
+      }
+      return root.node(jobId, "");
+    }
+
+    private static final class Folder {
+      final java.util.TreeMap<String, Folder> folders = new java.util.TreeMap<>();
+      final java.util.TreeMap<String, FileView> files = new java.util.TreeMap<>();
+
+      FileNode node(String name, String path) {
+        List<FileNode> children = new java.util.ArrayList<>();
+        folders.forEach((child, folder) -> children.add(folder.node(child, path.isEmpty() ? child : path + "/" + child)));
+        files.forEach((child, file) -> children.add(
+            new FileNode(child, file.path(), "file", file.size(), file.url(), null)));
+        return new FileNode(name, path, "directory", null, null, children);
+      }
+    }
+  }
 
   /**
    * One result of the job: its type (EXIT_CODE, LOG, OUTPUT_MANIFEST, IMAGE), its data (a value, or links to
