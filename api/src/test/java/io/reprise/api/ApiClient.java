@@ -31,18 +31,22 @@ final class ApiClient {
   }
 
   String uploadCompendium(byte[] zip) throws IOException, InterruptedException {
+    return upload(zip, 201).get("id").asText();
+  }
+
+  /** Posts the bytes as the multipart field 'compendium', as curl -F does, and expects the status given. */
+  JsonNode upload(byte[] content, int expectedStatus) throws IOException, InterruptedException {
     String boundary = "reprise-" + UUID.randomUUID();
     byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; "
         + "filename=\"compendium.zip\"\r\nContent-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-    byte[] body = new byte[head.length + zip.length + tail.length];
+    byte[] body = new byte[head.length + content.length + tail.length];
     System.arraycopy(head, 0, body, 0, head.length);
-    System.arraycopy(zip, 0, body, head.length, zip.length);
-    System.arraycopy(tail, 0, body, head.length + zip.length, tail.length);
-    JsonNode created = send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/compendium"))
+    System.arraycopy(content, 0, body, head.length, content.length);
+    System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/compendium"))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 201);
-    return created.get("id").asText();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), expectedStatus);
   }
 
   String startJob(String compendiumId) throws IOException, InterruptedException {

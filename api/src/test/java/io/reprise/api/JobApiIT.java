@@ -257,43 +257,19 @@ class JobApiIT {
     get("/api/v1/compendium/zzzzzzzzzzzz", 404);
 
     byte[] escaping = Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\n", "../escape.txt", "x"));
-    String boundary = "b" + UUID.randomUUID();
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; filename=\"c.zip\"\r\n"
-        + "Content-Type: application/zip\r\n\r\n").getBytes();
-    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes();
-    byte[] body = new byte[head.length + escaping.length + end.length];
-    System.arraycopy(head, 0, body, 0, head.length);
-    System.arraycopy(escaping, 0, body, head.length, escaping.length);
-    System.arraycopy(end, 0, body, head.length + escaping.length, end.length);
-    JsonNode refused = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/compendium"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), 400);
+    JsonNode refused = api.upload(escaping, 400);
     assertTrue(refused.get("error").asText().contains("outside the compendium folder"));
   }
 
   @Test
   void uploadsThatAreTooLargeOrNoArchivesAreRefused() throws Exception {
-    JsonNode tooLarge = upload(new byte[3 * 1024 * 1024], 413);
-    JsonNode notAnArchive = upload("just some text".getBytes(), 415);
-    JsonNode empty = upload(new byte[0], 400);
+    JsonNode tooLarge = api.upload(new byte[3 * 1024 * 1024], 413);
+    JsonNode notAnArchive = api.upload("just some text".getBytes(), 415);
+    JsonNode empty = api.upload(new byte[0], 400);
 
     assertTrue(tooLarge.get("error").asText().contains("larger than this server accepts"));
     assertTrue(notAnArchive.get("error").asText().contains("zip or tar.gz"));
     assertTrue(empty.get("error").asText().contains("empty"));
-  }
-
-  private JsonNode upload(byte[] content, int expectedStatus) throws Exception {
-    String boundary = "b" + UUID.randomUUID();
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"compendium\"; filename=\"c.zip\"\r\n"
-        + "Content-Type: application/zip\r\n\r\n").getBytes();
-    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes();
-    byte[] body = new byte[head.length + content.length + end.length];
-    System.arraycopy(head, 0, body, 0, head.length);
-    System.arraycopy(content, 0, body, head.length, content.length);
-    System.arraycopy(end, 0, body, head.length + content.length, end.length);
-    return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/compendium"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), expectedStatus);
   }
 
   private static void assertNotNullCreated(JsonNode compendium) {

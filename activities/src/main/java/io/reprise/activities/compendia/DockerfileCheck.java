@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class DockerfileCheck {
     List<String[]> instructions = instructions(Files.readAllLines(dockerfile));
     Map<String, String> args = new HashMap<>();
     Map<String, String> stages = new HashMap<>();
-    Set<String> external = new java.util.LinkedHashSet<>();
+    Set<String> external = new LinkedHashSet<>();
     String finalBase = null;
     boolean seenFrom = false;
     for (String[] instruction : instructions) {
@@ -124,9 +124,5 @@ public final class DockerfileCheck {
     }
     m.appendTail(out);
     return out.toString();
-  }
-
-  static Set<String> known() {
-    return new HashSet<>(INSTRUCTIONS);
   }
 }

@@ -2,7 +2,6 @@ package io.reprise.activities.jobs;
 
 import io.reprise.activities.compendia.ManifestLimits;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * How jobs run on this worker: where their folders live, the task queue that reaches this worker, the user the
@@ -11,9 +10,4 @@ import java.time.Duration;
  */
 public record ExecutionSettings(Path workRoot, String workerQueue, String user, long pidsLimit,
     ManifestLimits limits, boolean removeImages) {
-
-  public static ExecutionSettings defaults(Path workRoot, String workerQueue) {
-    return new ExecutionSettings(workRoot, workerQueue, "65534:65534", 256,
-        new ManifestLimits(Duration.ofMinutes(10), Duration.ofHours(6), 512L << 20, 8L << 30, 1.0, 2.0), false);
-  }
 }
