@@ -1,5 +1,6 @@
 package io.reprise.api.jobs;
 
+import io.reprise.api.audits.JobComparison;
 import io.reprise.api.web.ApiException;
 import java.util.Map;
 import org.springframework.core.io.InputStreamResource;
@@ -27,11 +28,13 @@ class JobController {
   private final JobService jobs;
   private final JobListing listing;
   private final LogFollower follower;
+  private final JobComparison comparison;
 
-  JobController(JobService jobs, JobListing listing, LogFollower follower) {
+  JobController(JobService jobs, JobListing listing, LogFollower follower, JobComparison comparison) {
     this.jobs = jobs;
     this.listing = listing;
     this.follower = follower;
+    this.comparison = comparison;
   }
 
   /** Starts a job from form fields; answers at once with the job id. */
@@ -91,6 +94,12 @@ class JobController {
       throw ApiException.badRequest("steps takes only the value 'all'");
     }
     return jobs.view(id, steps != null);
+  }
+
+  /** Compares the outputs of two jobs file by file; reproduced is true when every output not ignored matches. */
+  @GetMapping("/{a}/compare/{b}")
+  JobComparison.Comparison compare(@PathVariable String a, @PathVariable String b) {
+    return comparison.compare(a, b);
   }
 
   /** Cancels a running job; answers at once, while the job stops and cleans up. */

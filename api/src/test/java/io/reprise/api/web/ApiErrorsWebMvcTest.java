@@ -48,6 +48,9 @@ class ApiErrorsWebMvcTest {
   io.reprise.api.jobs.LogFollower follower;
 
   @MockitoBean
+  io.reprise.api.audits.JobComparison comparison;
+
+  @MockitoBean
   io.reprise.activities.storage.ArtifactStore store;
 
   @MockitoBean
