@@ -17,7 +17,7 @@ TEMPORAL_MODULE=github.com/temporalio/cli/cmd/temporal@v1.5.1
 MINIO_MODULE=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 
 # The search attributes Reprise keeps on job workflows (see JobSearchAttributes.java).
-SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubmitter=Keyword)
+SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubmitter=Keyword RepriseRerunOf=Keyword)
 
 say() { printf '[reprise] %s\n' "$*"; }
 die() { printf '[reprise] error: %s\n' "$*" >&2; exit 1; }

@@ -81,6 +81,70 @@ class ReproducibilityIT {
     assertEquals("results/random.txt", comparison.get("ignore").get(0).asText());
   }
 
+  private JsonNode rerun(String jobId, String query, int expectedStatus) throws Exception {
+    return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId + "/rerun" + query))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), expectedStatus);
+  }
+
+  @Test
+  void rerunRunsTheRecordedImageWithoutRebuildingAndReproduces() throws Exception {
+    String original = api.run(Compendia.zip(Map.of("Dockerfile", DOCKERFILE,
+        "run.sh", "mkdir -p results && echo 'the answer is 42' > results/stable.txt\n")));
+    JsonNode before = api.awaitEnd(original);
+
+    JsonNode started = rerun(original, "", 201);
+    String again = started.get("job_id").asText();
+    JsonNode after = api.awaitEnd(again);
+
+    assertEquals(original, started.get("rerun_of").asText());
+    assertEquals("success", after.get("status").asText(), after.toPrettyString());
+    assertEquals(original, after.get("rerun_of").asText());
+    assertEquals(before.get("image_id").asText(), after.get("image_id").asText(), "the recorded image ran");
+    assertTrue(after.get("steps").get("compile").get("text").asText().startsWith("reused the recorded image "
+        + before.get("image_id").asText() + " without building"), "not rebuilt");
+    assertEquals(before.get("compendium_id"), after.get("compendium_id"));
+    JsonNode comparison = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + original
+        + "/compare/" + again)).GET().build(), 200);
+    assertTrue(comparison.get("reproduced").asBoolean(), comparison.toPrettyString());
+    JsonNode reruns = api.awaitView(original, view -> view.get("reruns").size() == 1, java.time.Duration.ofSeconds(30),
+        "the re-run in the original's list");
+    assertEquals(again, reruns.get("reruns").get(0).asText());
+  }
+
+  @Test
+  void rebuildOfADeterministicDockerfileReportsTheImageIdsItCompared() throws Exception {
+    String original = api.run(Compendia.zip(Map.of("Dockerfile",
+        "FROM reprise/busybox\nRUN echo fixed > /built.txt\nCOPY run.sh /run.sh\nCMD [\"sh\", \"/run.sh\"]\n",
+        "run.sh", "cat /built.txt\n")));
+    String recorded = api.awaitEnd(original).get("image_id").asText();
+
+    String rebuilt = rerun(original, "?rebuild=true", 201).get("job_id").asText();
+    JsonNode after = api.awaitEnd(rebuilt);
+
+    assertEquals("success", after.get("status").asText(), after.toPrettyString());
+    String text = after.get("steps").get("compile").get("text").asText();
+    assertTrue(after.has("rebuilt_image_identical"), after.toPrettyString());
+    if (after.get("rebuilt_image_identical").asBoolean()) {
+      assertTrue(text.startsWith("rebuilt image is identical to the recorded one: " + recorded), text);
+      assertEquals(recorded, after.get("image_id").asText());
+    } else {
+      assertTrue(text.startsWith("rebuilt image differs: recorded " + recorded + ", rebuilt "
+          + after.get("image_id").asText()), text);
+    }
+  }
+
+  @Test
+  void rerunOfAnUnknownOrRunningJobIsRefused() throws Exception {
+    assertTrue(rerun("zzzzzzzzzzzz", "", 404).get("error").asText().contains("no job"));
+    String running = api.run(Compendia.zip(Map.of("Dockerfile", DOCKERFILE, "run.sh", "sleep 30\n")));
+    api.awaitView(running, view -> "running".equals(view.get("steps").get("execute").get("status").asText()),
+        java.time.Duration.ofSeconds(60), "execute running");
+
+    assertTrue(rerun(running, "", 409).get("error").asText().contains("has not ended"));
+    api.cancel(running, 202);
+    api.awaitEnd(running);
+  }
+
   @Test
   void comparingAnUnknownJobIsA404() throws Exception {
     JsonNode error = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE

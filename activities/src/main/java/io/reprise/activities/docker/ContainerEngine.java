@@ -19,6 +19,9 @@ public interface ContainerEngine {
   /** True when the engine has an image by that name or id. */
   boolean imageExists(String reference);
 
+  /** Tags an existing image (by id) with a name such as reprise/job-x:latest. */
+  void tag(String imageId, String tag);
+
   /** The image's full id (sha256:…). */
   String imageId(String reference);
 

@@ -109,6 +109,12 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
+  public void tag(String imageId, String tag) {
+    int colon = tag.lastIndexOf(':');
+    docker.tagImageCmd(imageId, tag.substring(0, colon), tag.substring(colon + 1)).withForce(true).exec();
+  }
+
+  @Override
   public String imageId(String reference) {
     return docker.inspectImageCmd(reference).exec().getId();
   }

@@ -135,6 +135,9 @@ public class JobActivitiesImpl implements JobActivities {
     LogTail tail = new LogTail();
     AtomicReference<RuntimeException> cancellation = new AtomicReference<>();
     String tag = imageTag(jobId);
+    if (request.reuseImageId() != null) {
+      return reuse(request.reuseImageId(), tag, compendium);
+    }
     try {
       Files.createDirectories(logFile.getParent());
       String imageId;
@@ -170,6 +173,24 @@ public class JobActivitiesImpl implements JobActivities {
       throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the build log of job " + jobId, e);
+    }
+  }
+
+  /** A re-run: the recorded image runs again, tagged for this job, and nothing is built. */
+  private CompileResult reuse(String imageId, String tag, Path compendium) {
+    if (!engine.imageExists(imageId)) {
+      throw JobFailure.BUILD_FAILED.failure("the recorded image " + imageId + " is no longer on this engine; "
+          + "re-run with rebuild=true to build it again");
+    }
+    engine.tag(imageId, tag);
+    try {
+      String base = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true, List::of).baseImage();
+      String baseId = base == null || base.equalsIgnoreCase("scratch") || !engine.imageExists(base) ? null
+          : engine.imageId(base);
+      return new CompileResult(imageId, tag, base, baseId,
+          "reused the recorded image " + imageId + " without building; tagged " + tag);
+    } catch (InvalidCompendiumException | IOException e) {
+      throw JobFailure.BUILD_FAILED.failure("the Dockerfile cannot be read: " + e.getMessage());
     }
   }
 

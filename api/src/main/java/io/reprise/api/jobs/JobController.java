@@ -102,6 +102,18 @@ class JobController {
     return comparison.compare(a, b);
   }
 
+  /**
+   * Re-runs an ended job on its stored compendium with its recorded image; rebuild=true builds the image again and
+   * reports whether its id is the same. Answers the new job's id at once.
+   */
+  @PostMapping("/{id}/rerun")
+  @ResponseStatus(HttpStatus.CREATED)
+  Map<String, String> rerun(@PathVariable String id,
+      @RequestParam(name = "rebuild", required = false, defaultValue = "false") boolean rebuild,
+      @RequestParam(name = "user", required = false) String user) {
+    return Map.of("job_id", jobs.rerun(id, rebuild, user), "rerun_of", id);
+  }
+
   /** Cancels a running job; answers at once, while the job stops and cleans up. */
   @PostMapping("/{id}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)

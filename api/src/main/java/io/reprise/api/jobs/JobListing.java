@@ -91,6 +91,12 @@ public class JobListing {
     return new Page(results, next, previous);
   }
 
+  /** The ids of the first thousand jobs a visibility query matches, in Temporal's order. */
+  List<String> ids(String visibilityQuery) {
+    return fetch(visibilityQuery, MAX_LIMIT, ByteString.EMPTY).getExecutionsList().stream()
+        .map(info -> info.getExecution().getWorkflowId()).toList();
+  }
+
   private ListWorkflowExecutionsResponse fetch(String query, int pageSize, ByteString token) {
     return temporal.getWorkflowServiceStubs().blockingStub().listWorkflowExecutions(
         ListWorkflowExecutionsRequest.newBuilder()

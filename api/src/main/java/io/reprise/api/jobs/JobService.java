@@ -45,12 +45,14 @@ public class JobService {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private final WorkflowClient temporal;
+  private final JobListing listing;
   private final ArtifactStore store;
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
 
   public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
-      ApiProperties properties) {
+      ApiProperties properties, JobListing listing) {
+    this.listing = listing;
     this.temporal = temporal;
     this.store = store;
     this.compendia = compendia;
@@ -95,22 +97,63 @@ public class JobService {
         return sameCompendium(jobId, existing, compendiumId);
       }
     }
-    JobWorkflow workflow = temporal.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(settings.taskQueue())
-        .setWorkflowId(jobId)
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(JobSearchAttributes.STATUS, JobStatus.RUNNING.wireName())
-            .set(JobSearchAttributes.COMPENDIUM_ID, compendiumId)
-            .set(JobSearchAttributes.SUBMITTER, submitter)
-            .build())
-        .build());
     try {
-      WorkflowClient.start(workflow::run, new JobRequest(jobId, compendiumId, submitter));
+      launch(new JobRequest(jobId, compendiumId, submitter));
     } catch (WorkflowExecutionAlreadyStarted raced) {
       // Two requests with the same key arrived together; the other one started the job.
       return sameCompendium(jobId, existingCompendium(jobId), compendiumId);
     }
     return jobId;
+  }
+
+  private void launch(JobRequest request) {
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
+        .set(JobSearchAttributes.STATUS, JobStatus.RUNNING.wireName())
+        .set(JobSearchAttributes.COMPENDIUM_ID, request.compendiumId())
+        .set(JobSearchAttributes.SUBMITTER, request.submitter());
+    if (request.rerunOf() != null) {
+      attributes.set(JobSearchAttributes.RERUN_OF, request.rerunOf());
+    }
+    JobWorkflow workflow = temporal.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(settings.taskQueue())
+        .setWorkflowId(request.jobId())
+        .setTypedSearchAttributes(attributes.build())
+        .build());
+    WorkflowClient.start(workflow::run, request);
+  }
+
+  /**
+   * Re-runs an ended job on the same stored compendium. It runs the image the job recorded, without building,
+   * unless rebuild is asked for; then the new job says whether the rebuilt image has the same id.
+   */
+  public String rerun(String jobId, boolean rebuild, String user) {
+    WorkflowExecutionDescription description = describe(jobId);
+    JobState state = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
+    if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING || state == null) {
+      throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " has not ended; re-run it when it has");
+    }
+    if (!rebuild && state.imageId() == null) {
+      throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " recorded no image (its build did not "
+          + "succeed); re-run it with rebuild=true");
+    }
+    String compendiumId = description.getTypedSearchAttributes().get(JobSearchAttributes.COMPENDIUM_ID);
+    if (!compendia.exists(compendiumId)) {
+      throw new ApiException(HttpStatus.CONFLICT, "the compendium of job " + jobId + " is no longer stored");
+    }
+    String submitter = user == null || user.isBlank()
+        ? description.getTypedSearchAttributes().get(JobSearchAttributes.SUBMITTER) : user;
+    if (!isValidUser(submitter)) {
+      throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
+    }
+    String newJob = Ids.newId();
+    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild));
+    return newJob;
+  }
+
+  /** The jobs that re-ran this one, newest first. */
+  private List<String> reruns(String jobId) {
+    return listing.ids("WorkflowType = 'JobWorkflow' AND " + JobSearchAttributes.RERUN_OF.getName() + " = '"
+        + jobId + "'");
   }
 
   private String existingCompendium(String jobId) {
@@ -193,7 +236,8 @@ public class JobService {
       steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
     }
     JobReport report = state.report();
-    return new JobView(jobId, compendiumId, attributes.get(JobSearchAttributes.SUBMITTER),
+    return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
+        attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
         state.exitCode(), results(jobId, compendiumId, state, files), JobView.FileNode.of(jobId, files),

@@ -14,6 +14,9 @@ import java.util.Map;
 public record JobView(
     String id,
     @JsonProperty("compendium_id") String compendiumId,
+    @JsonProperty("rerun_of") String rerunOf,
+    List<String> reruns,
+    @JsonProperty("rebuilt_image_identical") Boolean rebuiltImageIdentical,
     String user,
     String created,
     String started,

@@ -40,7 +40,16 @@ public interface JobActivities {
   record ValidateResult(String workerQueue, String compendiumRoot, RunSettings run, int fileCount, long totalBytes,
       List<String> warnings, String text) {}
 
-  record CompileRequest(String jobId, String compendiumRoot) {}
+  /**
+   * @param reuseImageId when set, no build: the image of that id is tagged for this job (a re-run); when null, the
+   *     image is built from the Dockerfile
+   */
+  record CompileRequest(String jobId, String compendiumRoot, String reuseImageId) {
+
+    public CompileRequest(String jobId, String compendiumRoot) {
+      this(jobId, compendiumRoot, null);
+    }
+  }
 
   record CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text) {}
 

@@ -11,7 +11,9 @@ public final class JobSearchAttributes {
   public static final SearchAttributeKey<String> STATUS = SearchAttributeKey.forKeyword("RepriseStatus");
   public static final SearchAttributeKey<String> COMPENDIUM_ID = SearchAttributeKey.forKeyword("RepriseCompendiumId");
   public static final SearchAttributeKey<String> SUBMITTER = SearchAttributeKey.forKeyword("RepriseSubmitter");
-  public static final List<SearchAttributeKey<String>> ALL = List.of(STATUS, COMPENDIUM_ID, SUBMITTER);
+  /** The job a re-run repeats; a job's re-runs are the jobs whose attribute names it. */
+  public static final SearchAttributeKey<String> RERUN_OF = SearchAttributeKey.forKeyword("RepriseRerunOf");
+  public static final List<SearchAttributeKey<String>> ALL = List.of(STATUS, COMPENDIUM_ID, SUBMITTER, RERUN_OF);
 
   private JobSearchAttributes() {}
 }

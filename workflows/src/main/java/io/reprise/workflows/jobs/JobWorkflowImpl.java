@@ -110,9 +110,10 @@ public class JobWorkflowImpl implements JobWorkflow {
 
     CompileResult compiled = null;
     if (validated != null) {
+      String reuse = request.rebuild() ? null : request.recordedImageId();
       compiled = runStep(JobSteps.COMPILE,
-          () -> activities(COMPILE, workerQueue).compile(new CompileRequest(request.jobId(), root)),
-          result -> StepStatus.SUCCESS, CompileResult::text);
+          () -> activities(COMPILE, workerQueue).compile(new CompileRequest(request.jobId(), root, reuse)),
+          result -> StepStatus.SUCCESS, result -> compileText(result));
     }
     if (compiled != null) {
       imageId = compiled.imageId();
@@ -152,9 +153,12 @@ public class JobWorkflowImpl implements JobWorkflow {
       return JobState.notStarted(null, null);
     }
     String started = steps.stream().map(Step::start).filter(s -> s != null).findFirst().orElse(null);
+    Boolean identical = request.rebuild() && request.recordedImageId() != null && imageId != null
+        ? request.recordedImageId().equals(imageId) : null;
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
         baseImage, baseImageId, exitCode,
-        new JobReport(created, started, finished, exception, List.copyOf(executionOrder)));
+        new JobReport(created, started, finished, exception, List.copyOf(executionOrder)), request.rerunOf(),
+        identical);
   }
 
   /**
@@ -288,6 +292,17 @@ public class JobWorkflowImpl implements JobWorkflow {
     StringWriter out = new StringWriter();
     error.printStackTrace(new PrintWriter(out));
     return out.toString();
+  }
+
+  /** A rebuild tells whether the image came out the same: build reproducibility. */
+  private String compileText(CompileResult result) {
+    if (!request.rebuild() || request.recordedImageId() == null) {
+      return result.text();
+    }
+    String verdict = request.recordedImageId().equals(result.imageId())
+        ? "rebuilt image is identical to the recorded one: " + result.imageId()
+        : "rebuilt image differs: recorded " + request.recordedImageId() + ", rebuilt " + result.imageId();
+    return verdict + "\n" + result.text();
   }
 
   private static String withWarnings(String text, List<String> warnings) {

@@ -31,6 +31,7 @@ class FakeJobActivities implements JobActivities {
   private volatile List<String> warnings = List.of();
   private volatile boolean holdExecute;
   final CountDownLatch executeStarted = new CountDownLatch(1);
+  volatile CompileRequest lastCompile;
   volatile boolean executeSawCancellation;
 
   /** The step fails on every attempt with the failure given. */
@@ -98,6 +99,11 @@ class FakeJobActivities implements JobActivities {
   @Override
   public CompileResult compile(CompileRequest request) {
     enter(JobSteps.COMPILE);
+    lastCompile = request;
+    if (request.reuseImageId() != null) {
+      return new CompileResult(request.reuseImageId(), "reprise/job-" + request.jobId(), "reprise/busybox",
+          "sha256:fake-base", "reused " + request.reuseImageId());
+    }
     return new CompileResult("sha256:fake-image", "reprise/job-" + request.jobId(), "reprise/busybox",
         "sha256:fake-base", "built");
   }

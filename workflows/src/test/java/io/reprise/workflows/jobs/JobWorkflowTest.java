@@ -61,6 +61,11 @@ class JobWorkflowTest {
   }
 
   private WorkflowStub start(String jobId) {
+    return start(new JobRequest(jobId, "c1", "tester"));
+  }
+
+  private WorkflowStub start(JobRequest request) {
+    String jobId = request.jobId();
     WorkflowClient client = env.getWorkflowClient();
     JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(QUEUE)
@@ -70,7 +75,7 @@ class JobWorkflowTest {
             .set(JobSearchAttributes.SUBMITTER, "tester")
             .build())
         .build());
-    WorkflowClient.start(workflow::run, new JobRequest(jobId, "c1", "tester"));
+    WorkflowClient.start(workflow::run, request);
     return WorkflowStub.fromTyped(workflow);
   }
 
@@ -218,6 +223,32 @@ class JobWorkflowTest {
     assertEquals(StepStatus.WARNING, step(state, JobSteps.VALIDATE).status());
     assertTrue(step(state, JobSteps.VALIDATE).text().contains("capped"));
     assertEquals(JobStatus.SUCCESS, state.status());
+  }
+
+  @Test
+  void rerunRunsTheRecordedImageWithoutBuilding() {
+    JobState state = start(new JobRequest("job-rerun", "c1", "auditor", "job-old", "sha256:recorded", false))
+        .getResult(JobState.class);
+
+    assertEquals("sha256:recorded", activities.lastCompile.reuseImageId());
+    assertEquals("sha256:recorded", state.imageId());
+    assertEquals("job-old", state.rerunOf());
+    assertNull(state.rebuiltImageIdentical(), "nothing was rebuilt");
+    assertEquals(JobStatus.SUCCESS, state.status());
+  }
+
+  @Test
+  void rebuildSaysWhetherTheImageIdIsTheSame() {
+    JobState same = start(new JobRequest("job-rebuild-same", "c1", "auditor", "job-old", "sha256:fake-image", true))
+        .getResult(JobState.class);
+    JobState other = start(new JobRequest("job-rebuild-other", "c1", "auditor", "job-old", "sha256:older", true))
+        .getResult(JobState.class);
+
+    assertNull(activities.lastCompile.reuseImageId(), "a rebuild builds");
+    assertEquals(Boolean.TRUE, same.rebuiltImageIdentical());
+    assertTrue(step(same, JobSteps.COMPILE).text().startsWith("rebuilt image is identical to the recorded one"));
+    assertEquals(Boolean.FALSE, other.rebuiltImageIdentical());
+    assertTrue(step(other, JobSteps.COMPILE).text().contains("recorded sha256:older, rebuilt sha256:fake-image"));
   }
 
   @Test
