@@ -58,7 +58,26 @@ class JobEndToEndIT {
     job.get("results").forEach(r -> resultTypes.add(r.get("resultType").asText()));
     assertEquals(List.of("EXIT_CODE", "LOG", "OUTPUT_MANIFEST", "IMAGE"), resultTypes);
 
+    JsonNode provenance = job.get("provenance");
+    JsonNode compendium = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ApiClient.BASE
+        + "/api/v1/compendium/" + compendiumId)).GET().build(), 200);
+    assertEquals(compendium.get("content_hash").asText(), provenance.get("compendium_content_hash").asText(),
+        "the job records the content hash of the compendium it ran");
+    assertTrue(provenance.get("dockerfile_sha256").asText().matches("[0-9a-f]{64}"));
+    assertEquals(job.get("image_id").asText(), provenance.get("image_id").asText());
+    assertEquals(job.get("base_image_id").asText(), provenance.get("base_image_id").asText());
+    assertTrue(provenance.get("environment").toString().contains("PATH="), provenance.toString());
+    assertEquals(600, provenance.get("limits").get("timeout_seconds").asInt());
+    assertTrue(provenance.get("docker_version").asText().matches("\\d+\\..*"), provenance.toString());
+    assertTrue(provenance.get("temporal_server_version").asText().matches("\\d+\\..*"), provenance.toString());
+    assertTrue(provenance.get("reprise_version").asText().startsWith("0.1.0"), provenance.toString());
+    assertFalse(provenance.get("worker_host").asText().isBlank());
+
     MinioArtifactStore store = MinioArtifactStore.connect(TestStack.minio(BUCKET));
+    try (InputStream stored = store.open(StoreKeys.jobFile(jobId, "provenance.json")).orElseThrow()) {
+      assertEquals(provenance, new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored),
+          "provenance.json beside the outputs says what the job view says");
+    }
     try (InputStream result = store.open(StoreKeys.jobFile(jobId, "work/results/summary.txt")).orElseThrow()) {
       String summary = new String(result.readAllBytes(), StandardCharsets.UTF_8);
       assertEquals("""

@@ -8,6 +8,8 @@ import io.reprise.activities.jobs.JobActivitiesImpl;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
@@ -31,12 +33,24 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobActivitiesImpl jobActivities(ArtifactStore store, DockerContainerEngine engine, WorkerProperties properties) {
+  JobActivitiesImpl jobActivities(ArtifactStore store, DockerContainerEngine engine, WorkerProperties properties,
+      WorkflowServiceStubs temporal) {
     WorkerProperties.Execute execute = properties.execute();
+    String version = WorkerApplication.class.getPackage().getImplementationVersion();
+    ExecutionSettings.Origin origin = new ExecutionSettings.Origin(hostName(), version == null ? "dev" : version,
+        temporal.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion());
     ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
         execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus());
     return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
-        properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages()));
+        properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
   }
 
   /**

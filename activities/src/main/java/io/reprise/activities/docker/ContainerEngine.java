@@ -22,6 +22,12 @@ public interface ContainerEngine {
   /** Tags an existing image (by id) with a name such as reprise/job-x:latest. */
   void tag(String imageId, String tag);
 
+  /** The engine's version, for provenance. */
+  String version();
+
+  /** The environment an image's containers start with (its ENV), for provenance. */
+  List<String> imageEnvironment(String reference);
+
   /** The image's full id (sha256:…). */
   String imageId(String reference);
 

@@ -109,6 +109,17 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
+  public String version() {
+    return docker.versionCmd().exec().getVersion();
+  }
+
+  @Override
+  public List<String> imageEnvironment(String reference) {
+    var config = docker.inspectImageCmd(reference).exec().getConfig();
+    return config == null || config.getEnv() == null ? List.of() : List.of(config.getEnv());
+  }
+
+  @Override
   public void tag(String imageId, String tag) {
     int colon = tag.lastIndexOf(':');
     docker.tagImageCmd(imageId, tag.substring(0, colon), tag.substring(colon + 1)).withForce(true).exec();

@@ -9,5 +9,8 @@ import java.nio.file.Path;
  * job images (re-runs need them).
  */
 public record ExecutionSettings(Path workRoot, String workerQueue, String user, long pidsLimit,
-    ManifestLimits limits, boolean removeImages) {
+    ManifestLimits limits, boolean removeImages, Origin origin) {
+
+  /** What provenance records of this worker: its host, Reprise's version, the Temporal server's version. */
+  public record Origin(String workerHost, String repriseVersion, String temporalServerVersion) {}
 }

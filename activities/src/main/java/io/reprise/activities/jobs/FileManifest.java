@@ -63,6 +63,21 @@ public record FileManifest(List<Entry> files) {
     }
   }
 
+  /**
+   * One hash for a set of files: SHA-256 over their sorted lines "path NUL sha256 LF", so it names the content
+   * whatever archive it came in.
+   */
+  public static String rootHash(java.util.Collection<Entry> files) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      files.stream().sorted(java.util.Comparator.comparing(Entry::path)).forEach(file ->
+          digest.update((file.path() + "\0" + file.sha256() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   public void write(Path file) throws IOException {
     JSON.writeValue(file.toFile(), this);
   }

@@ -18,6 +18,7 @@ import io.reprise.activities.storage.StoreKeys;
 import io.reprise.workflows.jobs.JobActivities;
 import io.reprise.workflows.jobs.JobFailure;
 import io.reprise.workflows.jobs.JobSteps;
+import io.reprise.workflows.jobs.Provenance;
 import io.reprise.workflows.jobs.RunSettings;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -115,8 +116,12 @@ public class JobActivitiesImpl implements JobActivities {
           + run.cpus());
       Map<String, FileManifest.Entry> inputs = FileManifest.scan(compendium);
       new FileManifest(List.copyOf(inputs.values())).write(workspace.jobDir(jobId).resolve(INPUTS));
+      ExecutionSettings.Origin worker = settings.origin();
+      Provenance.Origin origin = new Provenance.Origin(FileManifest.rootHash(inputs.values()),
+          inputs.get("Dockerfile").sha256(), engine.version(), worker.temporalServerVersion(),
+          worker.repriseVersion(), worker.workerHost());
       return new ValidateResult(settings.workerQueue(), root, run, summary.files(), summary.bytes(),
-          manifest.warnings(), String.join("\n", lines));
+          manifest.warnings(), String.join("\n", lines), origin);
     } catch (UnsafeArchiveException e) {
       throw JobFailure.INVALID_COMPENDIUM.failure("the archive was refused: " + e.getMessage());
     } catch (InvalidCompendiumException e) {
@@ -168,7 +173,7 @@ public class JobActivitiesImpl implements JobActivities {
       String base = dockerfile.baseImage();
       String baseId = base == null || base.equalsIgnoreCase("scratch") ? null : engine.imageId(base);
       return new CompileResult(imageId, tag, base, baseId,
-          "built image " + imageId + " (" + tag + ") on " + base + "\n" + tail);
+          "built image " + imageId + " (" + tag + ") on " + base + "\n" + tail, engine.imageEnvironment(imageId));
     } catch (InvalidCompendiumException e) {
       throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
@@ -188,7 +193,8 @@ public class JobActivitiesImpl implements JobActivities {
       String baseId = base == null || base.equalsIgnoreCase("scratch") || !engine.imageExists(base) ? null
           : engine.imageId(base);
       return new CompileResult(imageId, tag, base, baseId,
-          "reused the recorded image " + imageId + " without building; tagged " + tag);
+          "reused the recorded image " + imageId + " without building; tagged " + tag,
+          engine.imageEnvironment(imageId));
     } catch (InvalidCompendiumException | IOException e) {
       throw JobFailure.BUILD_FAILED.failure("the Dockerfile cannot be read: " + e.getMessage());
     }
@@ -258,6 +264,13 @@ public class JobActivitiesImpl implements JobActivities {
               workspace.logDir(jobId).resolve(logEntry.path()), ContentTypes.of(logEntry.path()));
           uploaded++;
           bytes += logEntry.size();
+        }
+        if (request.provenance() != null) {
+          Path provenanceFile = workspace.jobDir(jobId).resolve("provenance.json");
+          FileManifest.JSON.writeValue(provenanceFile.toFile(), request.provenance());
+          store.put(StoreKeys.jobFile(jobId, "provenance.json"), provenanceFile, "application/json");
+          uploaded++;
+          lines.add("provenance.json records what the job ran and on what");
         }
         Path manifestFile = workspace.jobDir(jobId).resolve("manifest.json");
         new FileManifest(stored).write(manifestFile);

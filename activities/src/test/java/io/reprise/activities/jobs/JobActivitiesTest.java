@@ -62,7 +62,7 @@ class JobActivitiesTest {
     engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
     ExecutionSettings settings = new ExecutionSettings(workRoot, WORKER_QUEUE, "65534:65534", 64,
         new ManifestLimits(Duration.ofSeconds(60), Duration.ofMinutes(5), 128L << 20, 256L << 20, 1.0, 1.0),
-        false);
+        false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
@@ -128,7 +128,7 @@ class JobActivitiesTest {
 
   private JobActivities.CleanupResult cleanup(String job, Prepared prepared) {
     return activities.cleanup(new CleanupRequest(job, prepared.validated().compendiumRoot(),
-        prepared.validated().run().outputs()));
+        prepared.validated().run().outputs(), null));
   }
 
   /** A busybox image that runs the compendium's run.sh. */
@@ -148,6 +148,10 @@ class JobActivitiesTest {
     JobActivities.CleanupResult cleaned = cleanup(job, prepared);
 
     assertEquals(WORKER_QUEUE, validated.workerQueue());
+    assertTrue(validated.origin().compendiumContentHash().matches("sha256:[0-9a-f]{64}"));
+    assertTrue(validated.origin().dockerVersion().matches("\\d+\\.\\d+.*"), validated.origin().dockerVersion());
+    assertEquals("test-host", validated.origin().workerHost());
+    assertTrue(compiled.environment().stream().anyMatch(e -> e.startsWith("PATH=")), compiled.environment().toString());
     assertEquals("reprise/python", compiled.baseImage());
     assertTrue(compiled.baseImageId().startsWith("sha256:"), compiled.baseImageId());
     assertEquals(1, cleaned.outputFiles(), "results/summary.txt is the one output");

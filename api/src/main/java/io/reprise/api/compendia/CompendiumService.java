@@ -14,13 +14,9 @@ import io.reprise.api.web.ApiException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -72,7 +68,7 @@ public class CompendiumService {
       List<FileManifest.Entry> files = List.copyOf(FileManifest.scan(scratch.resolve("files")).values());
       String id = Ids.newId();
       Compendium compendium = new Compendium(id, Instant.now().toString(), format.name().toLowerCase()
-          .replace('_', '.'), Files.size(archive), contentHash(files), files);
+          .replace('_', '.'), Files.size(archive), FileManifest.rootHash(files), files);
       store.put(StoreKeys.compendiumArchive(id), archive, format.contentType());
       byte[] meta = JSON.writeValueAsBytes(compendium);
       store.put(metaKey(id), new ByteArrayInputStream(meta), meta.length, "application/json");
@@ -100,16 +96,5 @@ public class CompendiumService {
 
   private static String metaKey(String id) {
     return "compendia/" + id + "/compendium.json";
-  }
-
-  static String contentHash(List<FileManifest.Entry> files) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      files.stream().sorted(java.util.Comparator.comparing(FileManifest.Entry::path)).forEach(file ->
-          digest.update((file.path() + "\0" + file.sha256() + "\n").getBytes(StandardCharsets.UTF_8)));
-      return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 }

@@ -240,7 +240,8 @@ public class JobService {
         attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
-        state.exitCode(), results(jobId, compendiumId, state, files), JobView.FileNode.of(jobId, files),
+        state.exitCode(), state.provenance(), results(jobId, compendiumId, state, files),
+        JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
   }
 

@@ -29,6 +29,7 @@ public record JobView(
     @JsonProperty("base_image") String baseImage,
     @JsonProperty("base_image_id") String baseImageId,
     @JsonProperty("exit_code") Integer exitCode,
+    io.reprise.workflows.jobs.Provenance provenance,
     List<Result> results,
     FileNode files,
     @JsonProperty("temporal_ui") String temporalUi) {

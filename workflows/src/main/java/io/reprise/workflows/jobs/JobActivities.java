@@ -38,7 +38,7 @@ public interface JobActivities {
    *     {@code warning}
    */
   record ValidateResult(String workerQueue, String compendiumRoot, RunSettings run, int fileCount, long totalBytes,
-      List<String> warnings, String text) {}
+      List<String> warnings, String text, Provenance.Origin origin) {}
 
   /**
    * @param reuseImageId when set, no build: the image of that id is tagged for this job (a re-run); when null, the
@@ -51,13 +51,15 @@ public interface JobActivities {
     }
   }
 
-  record CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text) {}
+  record CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text,
+      List<String> environment) {}
 
   record ExecuteRequest(String jobId, String imageTag, String compendiumRoot, RunSettings run) {}
 
   record ExecuteResult(int exitCode, String text) {}
 
-  record CleanupRequest(String jobId, String compendiumRoot, List<String> outputs) {}
+  /** @param provenance stored as provenance.json beside the outputs; null when the job never got that far */
+  record CleanupRequest(String jobId, String compendiumRoot, List<String> outputs, Provenance provenance) {}
 
   record CleanupResult(int uploadedFiles, long uploadedBytes, int outputFiles, String text) {}
 }

@@ -93,6 +93,8 @@ public class JobWorkflowImpl implements JobWorkflow {
   private String baseImage;
   private String baseImageId;
   private Integer exitCode;
+  private ValidateResult validated;
+  private List<String> environment;
 
   @Override
   public JobState run(JobRequest request) {
@@ -101,7 +103,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     JobSteps.ORDER.forEach(name -> steps.add(Step.queued(name)));
     publish();
 
-    ValidateResult validated = runStep(JobSteps.VALIDATE,
+    validated = runStep(JobSteps.VALIDATE,
         () -> activities(VALIDATE, null).validate(new ValidateRequest(request.jobId(), request.compendiumId())),
         result -> result.warnings().isEmpty() ? StepStatus.SUCCESS : StepStatus.WARNING,
         result -> withWarnings(result.text(), result.warnings()));
@@ -119,6 +121,7 @@ public class JobWorkflowImpl implements JobWorkflow {
       imageId = compiled.imageId();
       baseImage = compiled.baseImage();
       baseImageId = compiled.baseImageId();
+      environment = compiled.environment();
       String tag = compiled.imageTag();
       ExecuteResult executed = runStep(JobSteps.EXECUTE,
           () -> activities(EXECUTE, workerQueue).execute(
@@ -133,7 +136,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     // Cleanup runs whatever happened before, cancellation of the workflow included: a detached scope is not
     // cancelled with the workflow, so the container is removed and the working directory still reaches MinIO.
     List<String> outputs = validated == null ? List.of("**") : validated.run().outputs();
-    Workflow.newDetachedCancellationScope(() -> cleanup(workerQueue, root, outputs)).run();
+    Workflow.newDetachedCancellationScope(() -> cleanup(workerQueue, root, outputs, provenance())).run();
 
     finished = now();
     JobState finalState = state();
@@ -158,7 +161,20 @@ public class JobWorkflowImpl implements JobWorkflow {
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
         baseImage, baseImageId, exitCode,
         new JobReport(created, started, finished, exception, List.copyOf(executionOrder)), request.rerunOf(),
-        identical);
+        identical, provenance());
+  }
+
+  /** What the job ran and on what, as far as it got; null before validate has told. */
+  private Provenance provenance() {
+    if (validated == null || validated.origin() == null) {
+      return null;
+    }
+    Provenance.Origin origin = validated.origin();
+    RunSettings run = validated.run();
+    return new Provenance(origin.compendiumContentHash(), origin.dockerfileSha256(), imageId, baseImage,
+        baseImageId, run.command(), environment, new Provenance.Limits(run.timeoutSeconds(), run.memoryBytes(),
+        run.cpus()), origin.dockerVersion(), origin.temporalServerVersion(), origin.repriseVersion(),
+        origin.workerHost());
   }
 
   /**
@@ -166,8 +182,8 @@ public class JobWorkflowImpl implements JobWorkflow {
    * time, or the job never got past validate), it runs on the shared queue, where any worker removes the
    * container and uploads what it finds.
    */
-  private void cleanup(String workerQueue, String root, List<String> outputs) {
-    CleanupRequest cleanupRequest = new CleanupRequest(request.jobId(), root, outputs);
+  private void cleanup(String workerQueue, String root, List<String> outputs, Provenance provenance) {
+    CleanupRequest cleanupRequest = new CleanupRequest(request.jobId(), root, outputs, provenance);
     CleanupResult done = runStep(JobSteps.CLEANUP,
         () -> {
           try {

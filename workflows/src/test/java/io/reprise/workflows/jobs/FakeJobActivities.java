@@ -93,7 +93,8 @@ class FakeJobActivities implements JobActivities {
   @Override
   public ValidateResult validate(ValidateRequest request) {
     enter(JobSteps.VALIDATE);
-    return new ValidateResult(workerQueue, "", RUN, 3, 100, warnings, "3 files");
+    return new ValidateResult(workerQueue, "", RUN, 3, 100, warnings, "3 files",
+        new Provenance.Origin("sha256:content", "dockerfile-sha", "20.10.24", "1.29.1", "0.1.0", "host-1"));
   }
 
   @Override
@@ -102,10 +103,10 @@ class FakeJobActivities implements JobActivities {
     lastCompile = request;
     if (request.reuseImageId() != null) {
       return new CompileResult(request.reuseImageId(), "reprise/job-" + request.jobId(), "reprise/busybox",
-          "sha256:fake-base", "reused " + request.reuseImageId());
+          "sha256:fake-base", "reused " + request.reuseImageId(), List.of("PATH=/bin"));
     }
     return new CompileResult("sha256:fake-image", "reprise/job-" + request.jobId(), "reprise/busybox",
-        "sha256:fake-base", "built");
+        "sha256:fake-base", "built", List.of("PATH=/bin"));
   }
 
   @Override
@@ -131,9 +132,12 @@ class FakeJobActivities implements JobActivities {
     return new ExecuteResult(0, "ran 3 lines");
   }
 
+  volatile CleanupRequest lastCleanup;
+
   @Override
   public CleanupResult cleanup(CleanupRequest request) {
     enter(JobSteps.CLEANUP);
+    lastCleanup = request;
     return new CleanupResult(3, 100, 1, "uploaded 3 files");
   }
 }

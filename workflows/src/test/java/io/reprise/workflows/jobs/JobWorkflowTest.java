@@ -115,6 +115,14 @@ class JobWorkflowTest {
     assertNotNull(state.report().created());
     assertEquals(step(state, JobSteps.VALIDATE).start(), state.report().started());
     assertFalse(Instant.parse(state.report().finished()).isBefore(Instant.parse(step(state, "cleanup").end())));
+    Provenance provenance = state.provenance();
+    assertEquals("sha256:content", provenance.compendiumContentHash());
+    assertEquals("sha256:fake-image", provenance.imageId());
+    assertEquals("sha256:fake-base", provenance.baseImageId());
+    assertEquals(List.of("PATH=/bin"), provenance.environment());
+    assertEquals(600, provenance.limits().timeoutSeconds());
+    assertEquals("host-1", provenance.workerHost());
+    assertEquals(provenance, activities.lastCleanup.provenance(), "cleanup stores what the job shows");
   }
 
   @Test

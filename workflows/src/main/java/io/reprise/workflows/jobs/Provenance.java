@@ -1,0 +1,31 @@
+package io.reprise.workflows.jobs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Where a job's results came from, recorded on every job and stored beside its outputs: what it ran (compendium
+ * content hash, Dockerfile hash, image and base image ids, command, environment, limits) and on what (Docker
+ * engine, Temporal server, Reprise version, worker host).
+ */
+public record Provenance(
+    @JsonProperty("compendium_content_hash") String compendiumContentHash,
+    @JsonProperty("dockerfile_sha256") String dockerfileSha256,
+    @JsonProperty("image_id") String imageId,
+    @JsonProperty("base_image") String baseImage,
+    @JsonProperty("base_image_id") String baseImageId,
+    List<String> command,
+    List<String> environment,
+    Limits limits,
+    @JsonProperty("docker_version") String dockerVersion,
+    @JsonProperty("temporal_server_version") String temporalServerVersion,
+    @JsonProperty("reprise_version") String repriseVersion,
+    @JsonProperty("worker_host") String workerHost) {
+
+  public record Limits(@JsonProperty("timeout_seconds") long timeoutSeconds,
+      @JsonProperty("memory_bytes") long memoryBytes, double cpus) {}
+
+  /** What validate learns about the compendium and the worker it runs on. */
+  public record Origin(String compendiumContentHash, String dockerfileSha256, String dockerVersion,
+      String temporalServerVersion, String repriseVersion, String workerHost) {}
+}
