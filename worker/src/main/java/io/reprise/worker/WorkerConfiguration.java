@@ -37,7 +37,8 @@ class WorkerConfiguration {
       WorkflowServiceStubs temporal) {
     WorkerProperties.Execute execute = properties.execute();
     String version = WorkerApplication.class.getPackage().getImplementationVersion();
-    ExecutionSettings.Origin origin = new ExecutionSettings.Origin(hostName(), version == null ? "dev" : version,
+    ExecutionSettings.Origin origin = new ExecutionSettings.Origin(properties.temporal().workerHost(),
+        version == null ? "dev" : version,
         temporal.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion());
     ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
         execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus());
@@ -45,13 +46,6 @@ class WorkerConfiguration {
         properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin));
   }
 
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "unknown";
-    }
-  }
 
   /**
    * Heartbeats carry cancellation back to a running activity. The SDK holds them back for up to 80% of the heartbeat

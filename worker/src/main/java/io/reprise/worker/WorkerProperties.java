@@ -16,8 +16,11 @@ public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Ex
 
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 
-  /** The shared task queue, and this worker's own, which reaches only workers that share its job folders. */
-  public record Temporal(String taskQueue, String workerQueue) {}
+  /**
+   * The shared task queue; the host whose job folders this worker holds; and this worker's own queue, which reaches
+   * only workers of that host.
+   */
+  public record Temporal(String taskQueue, String workerHost, String workerQueue) {}
 
   public record Execute(Path workRoot, String user, long pids, Duration timeout, Duration maxTimeout,
       DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages) {}

@@ -1,6 +1,5 @@
 package io.reprise.activities.jobs;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,10 +26,6 @@ public final class ContentTypes {
       Map.entry("zip", "application/zip"));
 
   private ContentTypes() {}
-
-  public static String of(Path file) {
-    return of(file.getFileName().toString());
-  }
 
   public static String of(String name) {
     if (name.equals("Dockerfile")) {

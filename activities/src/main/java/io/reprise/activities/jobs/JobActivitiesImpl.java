@@ -38,6 +38,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -168,12 +169,10 @@ public class JobActivitiesImpl implements JobActivities {
       if (cancellation.get() != null) {
         throw cancellation.get();
       }
-      DockerfileCheck.Result dockerfile = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true,
-          List::of);
-      String base = dockerfile.baseImage();
-      String baseId = base == null || base.equalsIgnoreCase("scratch") ? null : engine.imageId(base);
-      return new CompileResult(imageId, tag, base, baseId,
-          "built image " + imageId + " (" + tag + ") on " + base + "\n" + tail, engine.imageEnvironment(imageId));
+      BaseImage base = baseImage(compendium);
+      return new CompileResult(imageId, tag, base.name(), base.id(),
+          "built image " + imageId + " (" + tag + ") on " + base.name() + "\n" + tail,
+          engine.imageEnvironment(imageId));
     } catch (InvalidCompendiumException e) {
       throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
@@ -189,15 +188,22 @@ public class JobActivitiesImpl implements JobActivities {
     }
     engine.tag(imageId, tag);
     try {
-      String base = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true, List::of).baseImage();
-      String baseId = base == null || base.equalsIgnoreCase("scratch") || !engine.imageExists(base) ? null
-          : engine.imageId(base);
-      return new CompileResult(imageId, tag, base, baseId,
+      BaseImage base = baseImage(compendium);
+      return new CompileResult(imageId, tag, base.name(), base.id(),
           "reused the recorded image " + imageId + " without building; tagged " + tag,
           engine.imageEnvironment(imageId));
     } catch (InvalidCompendiumException | IOException e) {
       throw JobFailure.BUILD_FAILED.failure("the Dockerfile cannot be read: " + e.getMessage());
     }
+  }
+
+  private record BaseImage(String name, String id) {}
+
+  /** The final stage's base image and its id on the engine (null for scratch or an image no longer there). */
+  private BaseImage baseImage(Path compendium) throws IOException, InvalidCompendiumException {
+    String base = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true, List::of).baseImage();
+    boolean onEngine = base != null && !base.equalsIgnoreCase("scratch") && engine.imageExists(base);
+    return new BaseImage(base, onEngine ? engine.imageId(base) : null);
   }
 
   @Override
@@ -238,7 +244,7 @@ public class JobActivitiesImpl implements JobActivities {
       long bytes = 0;
       if (Files.isDirectory(workspace.jobDir(jobId))) {
         Path compendium = compendiumDir(jobId, request.compendiumRoot());
-        Map<String, FileManifest.Entry> inputs = new java.util.HashMap<>();
+        Map<String, FileManifest.Entry> inputs = new HashMap<>();
         FileManifest.read(workspace.jobDir(jobId).resolve(INPUTS)).files()
             .forEach(entry -> inputs.put(entry.path(), entry));
         List<PathMatcher> keep = request.outputs().stream()

@@ -20,10 +20,6 @@ public final class StoreKeys {
     return "jobs/" + jobId + "/";
   }
 
-  public static String jobWorkPrefix(String jobId) {
-    return jobPrefix(jobId) + "work/";
-  }
-
   public static String jobFile(String jobId, String relativePath) {
     return jobPrefix(jobId) + relativePath;
   }
