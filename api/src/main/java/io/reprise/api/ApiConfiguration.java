@@ -1,7 +1,9 @@
 package io.reprise.api;
 
+import io.reprise.activities.audits.JobComparison;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
+import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
@@ -14,6 +16,17 @@ class ApiConfiguration {
   @Bean
   DockerContainerEngine containerEngine(ApiProperties properties) {
     return DockerContainerEngine.connect(new DockerSettings(properties.docker().host()));
+  }
+
+  /** A job's files through its manifest and the content-addressed blobs. */
+  @Bean
+  JobFiles jobFiles(ArtifactStore store) {
+    return new JobFiles(store);
+  }
+
+  @Bean
+  JobComparison jobComparison(JobFiles files) {
+    return new JobComparison(files);
   }
 
   @Bean

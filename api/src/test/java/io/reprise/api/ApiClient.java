@@ -84,6 +84,31 @@ final class ApiClient {
     }
   }
 
+  JsonNode audit(String auditId) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/audit/" + auditId)).GET().build(), 200);
+  }
+
+  /** Starts an audit from the JSON body given and answers the response. */
+  JsonNode startAudit(String body, int expectedStatus) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/audit"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), expectedStatus);
+  }
+
+  /** Polls the audit until it leaves 'running', for at most the time given. */
+  JsonNode awaitAudit(String auditId, Duration limit) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (true) {
+      JsonNode audit = audit(auditId);
+      if (!"running".equals(audit.get("status").asText())) {
+        return audit;
+      }
+      assertTrue(Instant.now().isBefore(deadline), "audit " + auditId + " still running after " + limit + ": "
+          + audit.toPrettyString());
+      Thread.sleep(250);
+    }
+  }
+
   /** Polls the job view until the job leaves 'running', for at most five minutes. */
   JsonNode awaitEnd(String jobId) throws IOException, InterruptedException {
     return awaitView(jobId, view -> !"running".equals(view.get("status").asText()), Duration.ofMinutes(5),

@@ -78,7 +78,8 @@ class JobEndToEndIT {
       assertEquals(provenance, new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored),
           "provenance.json beside the outputs says what the job view says");
     }
-    try (InputStream result = store.open(StoreKeys.jobFile(jobId, "work/results/summary.txt")).orElseThrow()) {
+    try (InputStream result = new io.reprise.activities.jobs.JobFiles(store).open(jobId, "work/results/summary.txt")
+        .orElseThrow()) {
       String summary = new String(result.readAllBytes(), StandardCharsets.UTF_8);
       assertEquals("""
           measurements: 7

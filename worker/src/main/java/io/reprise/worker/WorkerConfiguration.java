@@ -1,9 +1,12 @@
 package io.reprise.worker;
 
+import io.reprise.activities.audits.AuditActivitiesImpl;
+import io.reprise.activities.audits.JobComparison;
 import io.reprise.activities.compendia.ManifestLimits;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
 import io.reprise.activities.jobs.ExecutionSettings;
+import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.jobs.JobActivitiesImpl;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
@@ -16,7 +19,7 @@ import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The adapters and the activity bean that application.yml names in {@code spring.temporal.workers}. */
+/** The adapters and the activity beans that application.yml names in {@code spring.temporal.workers}. */
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
 
@@ -46,6 +49,10 @@ class WorkerConfiguration {
         properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin));
   }
 
+  @Bean
+  AuditActivitiesImpl auditActivities(ArtifactStore store) {
+    return new AuditActivitiesImpl(new JobComparison(new JobFiles(store)));
+  }
 
   /**
    * Heartbeats carry cancellation back to a running activity. The SDK holds them back for up to 80% of the heartbeat

@@ -240,8 +240,11 @@ public class JobActivitiesImpl implements JobActivities {
     try {
       List<String> lines = new ArrayList<>();
       int uploaded = 0;
+      int workFiles = 0;
       int outputs = 0;
       long bytes = 0;
+      long newBytes = 0;
+      long reusedBytes = 0;
       if (Files.isDirectory(workspace.jobDir(jobId))) {
         Path compendium = compendiumDir(jobId, request.compendiumRoot());
         Map<String, FileManifest.Entry> inputs = new HashMap<>();
@@ -258,11 +261,17 @@ public class JobActivitiesImpl implements JobActivities {
             dropped++;
             continue;
           }
-          store.put(StoreKeys.jobFile(jobId, "work/" + file.path()), compendium.resolve(file.path()),
-              ContentTypes.of(file.path()));
+          // Content-addressed: bytes already in the store (an input every job shares, an output a re-run
+          // reproduced) are not uploaded again; the manifest points at them.
+          String blob = StoreKeys.blob(file.sha256());
+          if (store.stat(blob).isEmpty()) {
+            store.put(blob, compendium.resolve(file.path()), ContentTypes.of(file.path()));
+            newBytes += file.size();
+          } else {
+            reusedBytes += file.size();
+          }
           stored.add(new FileManifest.Entry(file.path(), file.size(), file.sha256(), output));
-          uploaded++;
-          bytes += file.size();
+          workFiles++;
           outputs += output ? 1 : 0;
         }
         for (FileManifest.Entry logEntry : FileManifest.scan(workspace.logDir(jobId)).values()) {
@@ -276,15 +285,19 @@ public class JobActivitiesImpl implements JobActivities {
           FileManifest.JSON.writeValue(provenanceFile.toFile(), request.provenance());
           store.put(StoreKeys.jobFile(jobId, "provenance.json"), provenanceFile, "application/json");
           uploaded++;
+          bytes += Files.size(provenanceFile);
           lines.add("provenance.json records what the job ran and on what");
         }
         Path manifestFile = workspace.jobDir(jobId).resolve("manifest.json");
         new FileManifest(stored).write(manifestFile);
-        store.put(StoreKeys.jobFile(jobId, "manifest.json"), manifestFile, "application/json");
+        bytes += Files.size(manifestFile);
+        store.put(StoreKeys.jobManifest(jobId), manifestFile, "application/json");
         uploaded++;
-        lines.add("uploaded " + uploaded + " files (" + bytes + " bytes) to " + StoreKeys.jobPrefix(jobId) + "; "
-            + outputs + " outputs" + (dropped > 0 ? ", " + dropped + " new files not in outputs dropped" : ""));
-        lines.add("manifest.json lists every stored file with its size and SHA-256");
+        lines.add("stored the working directory: " + workFiles + " files (" + (newBytes + reusedBytes) + " bytes), "
+            + outputs + " outputs" + (dropped > 0 ? ", " + dropped + " new files not in outputs dropped" : "")
+            + "; " + newBytes + " bytes new, " + reusedBytes + " bytes already in the store");
+        lines.add("uploaded " + uploaded + " logs and records (" + bytes + " bytes) to " + StoreKeys.jobPrefix(jobId)
+            + "; manifest.json lists every file with its size and SHA-256, the key of its bytes");
         workspace.delete(jobId);
       } else {
         lines.add("no job folder on this worker: nothing to upload");
@@ -298,7 +311,8 @@ public class JobActivitiesImpl implements JobActivities {
       }
       String text = String.join("\n", lines);
       log.info("cleaned up job {}: {}", jobId, text.replace('\n', ' '));
-      return new CleanupResult(uploaded, bytes, outputs, text);
+      return new CleanupResult(uploaded + workFiles, bytes + newBytes + reusedBytes, outputs, text, newBytes,
+          reusedBytes);
     } catch (IOException e) {
       throw new UncheckedIOException("could not upload the folder of job " + jobId, e);
     }

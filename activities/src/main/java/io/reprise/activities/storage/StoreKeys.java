@@ -1,14 +1,23 @@
 package io.reprise.activities.storage;
 
+import java.util.regex.Pattern;
+
 /**
  * The layout of the artifact store, in one place:
  * <pre>
  * compendia/{compendiumId}/archive        the uploaded archive, as it came
- * jobs/{jobId}/work/{path}                the job's working directory after it ran
+ * blobs/sha256/{hex}                      the bytes of every distinct file of every job's working directory, once
+ * jobs/{jobId}/manifest.json              the job's files: path, size, SHA-256 (the key of its blob), output flag
+ * jobs/{jobId}/provenance.json            what the job ran and on what
  * jobs/{jobId}/logs/{step}.log            full logs of the steps that have one
+ * jobs/{jobId}/work/{path}                working directories of jobs stored before blobs existed (still read)
  * </pre>
+ * A job's working directory is content-addressed: its manifest points at blobs, so a re-run whose files are
+ * identical adds no bytes for them.
  */
 public final class StoreKeys {
+
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private StoreKeys() {}
 
@@ -26,5 +35,17 @@ public final class StoreKeys {
 
   public static String jobLog(String jobId, String step) {
     return jobPrefix(jobId) + "logs/" + step + ".log";
+  }
+
+  public static String jobManifest(String jobId) {
+    return jobFile(jobId, "manifest.json");
+  }
+
+  /** The key of the bytes whose SHA-256 is given (64 lower-case hex digits). */
+  public static String blob(String sha256) {
+    if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+      throw new IllegalArgumentException("not a SHA-256 in hex: " + sha256);
+    }
+    return "blobs/sha256/" + sha256;
   }
 }

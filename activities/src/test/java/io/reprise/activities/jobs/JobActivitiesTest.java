@@ -106,8 +106,9 @@ class JobActivitiesTest {
     return assertInstanceOf(ApplicationFailure.class, failure.getCause());
   }
 
+  /** A file of the job as the API serves it: working-directory files through the manifest and their blobs. */
   private String stored(String job, String path) throws IOException {
-    try (InputStream in = store.open(StoreKeys.jobFile(job, path)).orElseThrow()) {
+    try (InputStream in = new JobFiles(store).open(job, path).orElseThrow()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -164,7 +165,7 @@ class JobActivitiesTest {
     assertTrue(stored(job, "work/results/summary.txt").contains("mean temperature: 21.13 C"));
     assertTrue(stored(job, "logs/compile.log").contains("Step 1/4 : FROM reprise/python"));
     assertTrue(stored(job, "logs/execute.log").contains("read 7 rows"));
-    assertEquals(cleaned.uploadedFiles(), store.list(StoreKeys.jobPrefix(job)).size());
+    assertEquals(cleaned.uploadedFiles(), new JobFiles(store).list(job).size());
     assertFalse(java.nio.file.Files.exists(workRoot.resolve(job)), "cleanup leaves no scratch space behind");
   }
 
@@ -393,7 +394,7 @@ class JobActivitiesTest {
     assertEquals(1, cleaned.outputFiles());
     assertTrue(cleaned.text().contains("1 new files not in outputs dropped"), cleaned.text());
     assertEquals("42", stored(job, "work/results/answer.txt").trim());
-    assertTrue(store.stat(StoreKeys.jobFile(job, "work/scratch/tmp.bin")).isEmpty());
+    assertTrue(new JobFiles(store).locate(job, "work/scratch/tmp.bin").isEmpty());
     String manifest = stored(job, "manifest.json");
     assertTrue(manifest.contains(sha256("42\n")), manifest);
   }
@@ -405,5 +406,41 @@ class JobActivitiesTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void workingDirectoryIsStoredByContentSoAReRunWithTheSameOutputsAddsNoBytes() throws IOException {
+    // A nonce makes this compendium's files new to the store, whatever earlier test runs left in the bucket.
+    String nonce = UUID.randomUUID().toString();
+    byte[] archive = Compendia.zip(Map.of("Dockerfile", busybox(), "nonce.txt", nonce + "\n",
+        "run.sh", "mkdir -p results && cat nonce.txt nonce.txt > results/twice.txt\n"));
+    String compendium = compendiumId();
+    String first = newJob(archive, compendium);
+    String second = newJob(archive, compendium);
+
+    JobActivities.CleanupResult firstCleanup = runToCleanup(first, compendium);
+    JobActivities.CleanupResult secondCleanup = runToCleanup(second, compendium);
+
+    long workBytes = firstCleanup.newBytes() + firstCleanup.reusedBytes();
+    assertTrue(firstCleanup.newBytes() >= nonce.length() * 3L, "the nonce and its output were new: "
+        + firstCleanup.text());
+    assertEquals(0L, secondCleanup.newBytes(), secondCleanup.text());
+    assertEquals(workBytes, secondCleanup.reusedBytes(), secondCleanup.text());
+    assertTrue(secondCleanup.text().contains("0 bytes new, " + workBytes + " bytes already in the store"),
+        secondCleanup.text());
+    FileManifest.Entry output = new JobFiles(store).manifest(second).orElseThrow().files().stream()
+        .filter(e -> e.path().equals("results/twice.txt")).findFirst().orElseThrow();
+    assertTrue(output.output());
+    assertEquals(StoreKeys.blob(output.sha256()), new JobFiles(store).locate(first, "work/results/twice.txt")
+        .orElseThrow().key(), "both jobs point at one blob");
+    assertEquals(nonce + "\n" + nonce + "\n", stored(second, "work/results/twice.txt"));
+    assertTrue(store.list(StoreKeys.jobPrefix(second)).stream().noneMatch(o -> o.key().contains("/work/")),
+        "no job keeps its own copy of its working directory");
+  }
+
+  private JobActivities.CleanupResult runToCleanup(String job, String compendium) {
+    Prepared prepared = prepare(job, compendium);
+    execute(job, prepared);
+    return cleanup(job, prepared);
   }
 }

@@ -1,6 +1,7 @@
 package io.reprise.api.jobs;
 
-import io.reprise.api.audits.JobComparison;
+import io.reprise.activities.audits.JobComparison;
+import io.reprise.api.Ids;
 import io.reprise.api.web.ApiException;
 import java.util.Map;
 import org.springframework.core.io.InputStreamResource;
@@ -99,6 +100,11 @@ class JobController {
   /** Compares the outputs of two jobs file by file; reproduced is true when every output not ignored matches. */
   @GetMapping("/{a}/compare/{b}")
   JobComparison.Comparison compare(@PathVariable String a, @PathVariable String b) {
+    for (String id : List.of(a, b)) {
+      if (!Ids.isValid(id)) {
+        throw ApiException.notFound("no job with id " + id);
+      }
+    }
     return comparison.compare(a, b);
   }
 
@@ -135,7 +141,7 @@ class JobController {
     if (range == null || range.isBlank()) {
       return ResponseEntity.ok().contentType(type).contentLength(file.size())
           .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-          .body(new InputStreamResource(jobs.open(id, relative, 0, file.size())));
+          .body(new InputStreamResource(jobs.open(file, 0, file.size())));
     }
     List<HttpRange> ranges;
     try {
@@ -163,7 +169,7 @@ class JobController {
     return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(type).contentLength(length)
         .header(HttpHeaders.ACCEPT_RANGES, "bytes")
         .header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + file.size())
-        .body(new InputStreamResource(jobs.open(id, relative, start, length)));
+        .body(new InputStreamResource(jobs.open(file, start, length)));
   }
 
   private static String text(Object value) {

@@ -91,10 +91,28 @@ public class JobListing {
     return new Page(results, next, previous);
   }
 
-  /** The ids of the first thousand jobs a visibility query matches, in Temporal's order. */
-  List<String> ids(String visibilityQuery) {
+  /** The ids of the first thousand workflows a visibility query matches, in Temporal's order. */
+  public List<String> ids(String visibilityQuery) {
     return fetch(visibilityQuery, MAX_LIMIT, ByteString.EMPTY).getExecutionsList().stream()
         .map(info -> info.getExecution().getWorkflowId()).toList();
+  }
+
+  /**
+   * The workflows a visibility query matches, in Temporal's order, with their search attributes and memo; at
+   * most {@code max}, read page by page.
+   */
+  public List<WorkflowExecutionInfo> executions(String visibilityQuery, int max) {
+    List<WorkflowExecutionInfo> found = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse page = fetch(visibilityQuery, Math.min(MAX_LIMIT, max - found.size()), token);
+      found.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+      if (page.getExecutionsCount() == 0) {
+        break;
+      }
+    } while (!token.isEmpty() && found.size() < max);
+    return found.size() > max ? List.copyOf(found.subList(0, max)) : found;
   }
 
   private ListWorkflowExecutionsResponse fetch(String query, int pageSize, ByteString token) {
@@ -168,7 +186,7 @@ public class JobListing {
   }
 
   /** The visibility query; every value in it has been checked against a strict alphabet first. */
-  static String visibilityQuery(Query query) {
+  public static String visibilityQuery(Query query) {
     StringBuilder q = new StringBuilder("WorkflowType = 'JobWorkflow'");
     if (query.compendiumIds() != null && !query.compendiumIds().isBlank()) {
       List<String> ids = Arrays.stream(query.compendiumIds().split(",")).map(String::trim)

@@ -1,9 +1,9 @@
 package io.reprise.api.jobs;
 
 import io.reprise.activities.jobs.ContentTypes;
+import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
-import io.reprise.activities.storage.StoredObject;
 import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
 import io.reprise.api.compendia.CompendiumService;
@@ -42,24 +42,27 @@ import org.springframework.stereotype.Service;
 @Service
 public class JobService {
 
+  private static final String JOB_WORKFLOW = "JobWorkflow";
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private final WorkflowClient temporal;
   private final JobListing listing;
   private final ArtifactStore store;
+  private final JobFiles jobFiles;
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
 
   public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
-      ApiProperties properties, JobListing listing) {
+      ApiProperties properties, JobListing listing, JobFiles jobFiles) {
     this.listing = listing;
     this.temporal = temporal;
     this.store = store;
+    this.jobFiles = jobFiles;
     this.compendia = compendia;
     this.settings = properties.temporal();
   }
 
-  static boolean isValidUser(String user) {
+  public static boolean isValidUser(String user) {
     return USER.matcher(user).matches();
   }
 
@@ -150,6 +153,14 @@ public class JobService {
     return newJob;
   }
 
+  /** The job's state as its workflow last published it; all steps queued when it has not run yet. */
+  public JobState state(String jobId) {
+    WorkflowExecutionDescription description = describe(jobId);
+    JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
+    return published != null ? published
+        : JobState.notStarted(jobId, description.getTypedSearchAttributes().get(JobSearchAttributes.COMPENDIUM_ID));
+  }
+
   /** The jobs that re-ran this one, newest first. */
   private List<String> reruns(String jobId) {
     return listing.ids("WorkflowType = 'JobWorkflow' AND " + JobSearchAttributes.RERUN_OF.getName() + " = '"
@@ -230,8 +241,8 @@ public class JobService {
           ? liveTails.get(step.name()) : step.text();
       steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), text, null));
     }
-    List<StoredObject> stored = store.list(StoreKeys.jobPrefix(jobId));
-    List<JobView.FileView> files = stored.stream().map(object -> fileView(jobId, object)).toList();
+    List<JobView.FileView> files = jobFiles.list(jobId).stream().map(file -> new JobView.FileView(file.path(),
+        file.size(), "/api/v1/job/" + jobId + "/data/" + file.path())).toList();
     if (allSteps) {
       steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
     }
@@ -240,7 +251,7 @@ public class JobService {
         attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
-        state.exitCode(), state.provenance(), results(jobId, compendiumId, state, files),
+        state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
   }
@@ -283,7 +294,11 @@ public class JobService {
 
   private WorkflowExecutionDescription describe(String jobId) {
     try {
-      return stub(jobId).describe();
+      WorkflowExecutionDescription description = stub(jobId).describe();
+      if (!JOB_WORKFLOW.equals(description.getWorkflowType())) {
+        throw ApiException.notFound("no job with id " + jobId);
+      }
+      return description;
     } catch (WorkflowNotFoundException e) {
       throw ApiException.notFound("no job with id " + jobId);
     }
@@ -337,25 +352,22 @@ public class JobService {
     return results;
   }
 
-  /** A stored file of a job: its size and content type. */
-  public record StoredFile(long size, String contentType) {}
+  /** A stored file of a job: its size, content type, and the store key of its bytes. */
+  public record StoredFile(long size, String contentType, String key) {}
 
+  /** Finds a file of the job, in its working directory (through the manifest) or among its logs and records. */
   public StoredFile stat(String jobId, String path) {
-    StoredObject object = store.stat(fileKey(jobId, path))
-        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
-    return new StoredFile(object.size(), ContentTypes.of(path));
-  }
-
-  public InputStream open(String jobId, String path, long offset, long length) {
-    return store.open(fileKey(jobId, path), offset, length)
-        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
-  }
-
-  private static String fileKey(String jobId, String path) {
     if (!Ids.isValid(jobId) || path.isEmpty() || path.contains("..")) {
       throw ApiException.notFound("no file " + path + " in job " + jobId);
     }
-    return StoreKeys.jobFile(jobId, path);
+    JobFiles.JobFile file = jobFiles.locate(jobId, path)
+        .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
+    return new StoredFile(file.size(), ContentTypes.of(path), file.key());
+  }
+
+  public InputStream open(StoredFile file, long offset, long length) {
+    return store.open(file.key(), offset, length)
+        .orElseThrow(() -> ApiException.notFound("the file is no longer stored"));
   }
 
   private WorkflowStub stub(String jobId) {
@@ -365,8 +377,4 @@ public class JobService {
     return temporal.newUntypedWorkflowStub(jobId);
   }
 
-  private static JobView.FileView fileView(String jobId, StoredObject object) {
-    String path = object.key().substring(StoreKeys.jobPrefix(jobId).length());
-    return new JobView.FileView(path, object.size(), "/api/v1/job/" + jobId + "/data/" + path);
-  }
 }

@@ -30,6 +30,7 @@ public record JobView(
     @JsonProperty("base_image_id") String baseImageId,
     @JsonProperty("exit_code") Integer exitCode,
     io.reprise.workflows.jobs.Provenance provenance,
+    io.reprise.workflows.jobs.JobStorage storage,
     List<Result> results,
     FileNode files,
     @JsonProperty("temporal_ui") String temporalUi) {

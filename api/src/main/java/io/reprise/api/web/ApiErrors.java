@@ -1,5 +1,6 @@
 package io.reprise.api.web;
 
+import io.reprise.activities.audits.JobComparison;
 import io.reprise.activities.storage.StorageException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,6 +34,12 @@ public class ApiErrors {
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Map<String, String>> api(ApiException e) {
     return body(e.status(), e.getMessage());
+  }
+
+  /** A comparison named a job that has no stored outputs. */
+  @ExceptionHandler(JobComparison.NotStoredException.class)
+  ResponseEntity<Map<String, String>> notStored(JobComparison.NotStoredException e) {
+    return body(HttpStatus.NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(MaxUploadSizeExceededException.class)

@@ -13,10 +13,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.reprise.activities.storage.StorageException;
+import io.reprise.activities.audits.JobComparison;
+import io.reprise.api.audits.AuditService;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.jobs.JobListing;
 import io.reprise.api.jobs.JobService;
+import java.util.List;
 import org.hamcrest.Matchers;
+import org.mockito.ArgumentCaptor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -48,7 +52,10 @@ class ApiErrorsWebMvcTest {
   io.reprise.api.jobs.LogFollower follower;
 
   @MockitoBean
-  io.reprise.api.audits.JobComparison comparison;
+  io.reprise.activities.audits.JobComparison comparison;
+
+  @MockitoBean
+  AuditService audits;
 
   @MockitoBean
   io.reprise.activities.storage.ArtifactStore store;
@@ -144,5 +151,67 @@ class ApiErrorsWebMvcTest {
 
     mvc.perform(post("/api/v1/job/abcdefabcdef/cancel"))
         .andExpect(status().isConflict()).andExpect(jsonPath("$.error").value("job abcdefabcdef has already ended"));
+  }
+
+  @Test
+  void comparingAJobWithoutStoredOutputsIsA404() throws Exception {
+    when(comparison.compare("aaaaaaaaaaaa", "bbbbbbbbbbbb"))
+        .thenThrow(new JobComparison.NotStoredException("bbbbbbbbbbbb"));
+
+    mvc.perform(get("/api/v1/job/aaaaaaaaaaaa/compare/bbbbbbbbbbbb"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.error").value(Matchers.containsString("job bbbbbbbbbbbb has no stored outputs")));
+    mvc.perform(get("/api/v1/job/aaaaaaaaaaaa/compare/not-an-id"))
+        .andExpect(status().isNotFound()).andExpect(jsonPath("$.error").value("no job with id not-an-id"));
+  }
+
+  @Test
+  void auditTakesJobIdsOrTheJobListFilters() throws Exception {
+    when(audits.start(any())).thenReturn(new AuditService.AuditStarted("aaaaaaaaaaaa", 2));
+
+    mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"job_ids\": [\"j1j1j1j1j1j1\", \" j2j2j2j2j2j2 \"], \"parallelism\": 3, \"rebuild\": true,"
+                + " \"user\": \"auditor\"}"))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.audit_id").value("aaaaaaaaaaaa"))
+        .andExpect(jsonPath("$.jobs").value(2)).andExpect(jsonPath("$.url").value("/api/v1/audit/aaaaaaaaaaaa"));
+    mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"filter\": {\"compendium_id\": [\"c1c1c1c1c1c1\", \"c2c2c2c2c2c2\"], \"status\": \"success\"},"
+                + " \"limit\": 10}"))
+        .andExpect(status().isCreated());
+
+    ArgumentCaptor<AuditService.Order> orders = ArgumentCaptor.forClass(AuditService.Order.class);
+    org.mockito.Mockito.verify(audits, org.mockito.Mockito.times(2)).start(orders.capture());
+    AuditService.Order byIds = orders.getAllValues().get(0);
+    org.junit.jupiter.api.Assertions.assertEquals(List.of("j1j1j1j1j1j1", "j2j2j2j2j2j2"), byIds.jobIds());
+    org.junit.jupiter.api.Assertions.assertEquals(3, byIds.parallelism());
+    org.junit.jupiter.api.Assertions.assertTrue(byIds.rebuild());
+    org.junit.jupiter.api.Assertions.assertEquals("auditor", byIds.user());
+    AuditService.Order byFilter = orders.getAllValues().get(1);
+    org.junit.jupiter.api.Assertions.assertNull(byFilter.jobIds());
+    org.junit.jupiter.api.Assertions.assertEquals("c1c1c1c1c1c1,c2c2c2c2c2c2", byFilter.filter().compendiumIds());
+    org.junit.jupiter.api.Assertions.assertEquals("success", byFilter.filter().status());
+    org.junit.jupiter.api.Assertions.assertEquals(10, byFilter.limit());
+    org.junit.jupiter.api.Assertions.assertFalse(byFilter.rebuild());
+  }
+
+  @Test
+  void auditBodiesOfTheWrongShapeAreA400NamingTheKey() throws Exception {
+    String[][] cases = {
+        {"{\"job_ids\": \"abc\"}", "job_ids must be a list of job ids"},
+        {"{\"job_ids\": [1, 2]}", "job_ids must be a list of job ids"},
+        {"{\"jobs\": []}", "unknown key 'jobs'; keys are job_ids, filter, limit, parallelism, rebuild, user"},
+        {"{\"filter\": {\"owner\": \"x\"}}", "unknown filter 'owner'; filters are compendium_id, status, user"},
+        {"{\"filter\": []}", "filter must be an object with compendium_id, status or user"},
+        {"{\"job_ids\": [], \"parallelism\": \"two\"}", "parallelism must be a whole number"},
+        {"{\"job_ids\": [], \"rebuild\": \"yes\"}", "rebuild must be true or false"},
+    };
+    for (String[] c : cases) {
+      mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON).content(c[0]))
+          .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error").value(c[1]));
+    }
+    mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.error").value("the body must be a JSON object with job_ids or filter"));
+    org.mockito.Mockito.verifyNoInteractions(audits);
   }
 }

@@ -61,5 +61,11 @@ public interface JobActivities {
   /** @param provenance stored as provenance.json beside the outputs; null when the job never got that far */
   record CleanupRequest(String jobId, String compendiumRoot, List<String> outputs, Provenance provenance) {}
 
-  record CleanupResult(int uploadedFiles, long uploadedBytes, int outputFiles, String text) {}
+  /**
+   * @param newBytes bytes of the working directory that were not in the store before (null in histories from
+   *     before content-addressed storage)
+   * @param reusedBytes bytes of the working directory already in the store, so not uploaded again
+   */
+  record CleanupResult(int uploadedFiles, long uploadedBytes, int outputFiles, String text, Long newBytes,
+      Long reusedBytes) {}
 }

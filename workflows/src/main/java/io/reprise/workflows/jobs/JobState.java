@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record JobState(String jobId, String compendiumId, JobStatus status, List<Step> steps, String imageId,
     String baseImage, String baseImageId, Integer exitCode, JobReport report, String rerunOf,
-    Boolean rebuiltImageIdentical, Provenance provenance) {
+    Boolean rebuiltImageIdentical, Provenance provenance, JobStorage storage) {
 
   /** The memo key under which the workflow publishes this state at every step change. */
   public static final String MEMO_KEY = "state";
@@ -17,6 +17,6 @@ public record JobState(String jobId, String compendiumId, JobStatus status, List
   public static JobState notStarted(String jobId, String compendiumId) {
     return new JobState(jobId, compendiumId, JobStatus.RUNNING,
         JobSteps.ORDER.stream().map(Step::queued).toList(), null, null, null, null,
-        new JobReport(null, null, null, null, List.of()), null, null, null);
+        new JobReport(null, null, null, null, List.of()), null, null, null, null);
   }
 }

@@ -95,6 +95,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Integer exitCode;
   private ValidateResult validated;
   private List<String> environment;
+  private JobStorage storage;
 
   @Override
   public JobState run(JobRequest request) {
@@ -161,7 +162,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
         baseImage, baseImageId, exitCode,
         new JobReport(created, started, finished, exception, List.copyOf(executionOrder)), request.rerunOf(),
-        identical, provenance());
+        identical, provenance(), storage);
   }
 
   /** What the job ran and on what, as far as it got; null before validate has told. */
@@ -196,7 +197,7 @@ public class JobWorkflowImpl implements JobWorkflow {
               CleanupResult fallback = activities(CLEANUP, null).cleanup(cleanupRequest);
               return new CleanupResult(fallback.uploadedFiles(), fallback.uploadedBytes(), fallback.outputFiles(),
                   "the worker that held this job's folder is gone; its files could not be uploaded\n"
-                      + fallback.text());
+                      + fallback.text(), fallback.newBytes(), fallback.reusedBytes());
             }
             throw failure;
           }
@@ -204,6 +205,8 @@ public class JobWorkflowImpl implements JobWorkflow {
         result -> StepStatus.SUCCESS, CleanupResult::text);
     if (done == null) {
       log.warn("cleanup of job {} failed", request.jobId());
+    } else if (done.newBytes() != null && done.reusedBytes() != null) {
+      storage = new JobStorage(done.newBytes() + done.reusedBytes(), done.newBytes(), done.reusedBytes());
     }
   }
 

@@ -138,6 +138,6 @@ class FakeJobActivities implements JobActivities {
   public CleanupResult cleanup(CleanupRequest request) {
     enter(JobSteps.CLEANUP);
     lastCleanup = request;
-    return new CleanupResult(3, 100, 1, "uploaded 3 files");
+    return new CleanupResult(3, 100, 1, "uploaded 3 files", 60L, 40L);
   }
 }

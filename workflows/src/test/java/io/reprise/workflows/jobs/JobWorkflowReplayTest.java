@@ -20,10 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * history, fails here. Record a new history when a change is meant to alter the workflow's commands, and version
  * the change with Workflow.getVersion so that older histories still replay.
  */
-class JobWorkflowReplayTest {
+public class JobWorkflowReplayTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"success", "build-failure", "program-exit-4", "timeout", "cancelled-during-execute"})
+  @ValueSource(strings = {"success", "build-failure", "program-exit-4", "timeout", "cancelled-during-execute",
+      "success-stored-by-content"})
   void recordedHistoryReplaysOnTheCurrentWorkflow(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(read("histories/" + name + ".json"));
 
@@ -56,7 +57,7 @@ class JobWorkflowReplayTest {
     }
   }
 
-  private static String read(String resource) throws IOException {
+  public static String read(String resource) throws IOException {
     try (InputStream in = JobWorkflowReplayTest.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IOException("no test resource " + resource);
