@@ -109,6 +109,27 @@ final class ApiClient {
     }
   }
 
+  /** A stored file of a job, as text. */
+  String data(String jobId, String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId
+        + "/data/" + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
+  }
+
+  /**
+   * Stops the test instance's two workers the way a deploy does (SIGTERM, graceful) and starts them again; the API
+   * keeps serving. Returns when both new workers have started.
+   */
+  void restartWorkers() throws IOException, InterruptedException {
+    java.nio.file.Path script = io.reprise.activities.TestStack.repoRoot().resolve("docker/service");
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("reprise-restart-", ".log");
+    Process restart = new ProcessBuilder("bash", script.toString(), "restart-workers", "--instance", "it",
+        "--workers", "2").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(restart.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the workers did not restart in time");
+    assertEquals(0, restart.exitValue(), java.nio.file.Files.readString(log));
+  }
+
   /** Polls the job view until the job leaves 'running', for at most five minutes. */
   JsonNode awaitEnd(String jobId) throws IOException, InterruptedException {
     return awaitView(jobId, view -> !"running".equals(view.get("status").asText()), Duration.ofMinutes(5),

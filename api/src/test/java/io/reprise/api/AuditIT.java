@@ -149,4 +149,36 @@ class AuditIT {
     assertTrue(api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/audit/" + auditId + "/cancel"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), 409).get("error").asText().contains("already ended"));
   }
+
+  @Test
+  void auditAndItsRunningReRunSurviveTheWorkersRestarting() throws Exception {
+    String original = api.run(Compendia.zip(Map.of("Dockerfile", DOCKERFILE, "run.sh", "mkdir -p results\n"
+        + "echo start >> results/starts.txt\n"
+        + "for i in 1 2 3 4 5 6; do echo tick $i; sleep 1; done\n"
+        + "echo done > results/done.txt\n")));
+    assertEquals("success", api.awaitEnd(original).get("status").asText());
+    String auditId = api.startAudit("{\"job_ids\": [\"" + original + "\"]}", 201).get("audit_id").asText();
+    String rerun = null;
+    java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofMinutes(1));
+    while (rerun == null) {
+      JsonNode job = api.audit(auditId).get("jobs").get(0);
+      if (job.has("rerun_job_id")) {
+        rerun = job.get("rerun_job_id").asText();
+      }
+      assertTrue(java.time.Instant.now().isBefore(deadline), "the re-run did not start: " + job);
+      if (rerun == null) {
+        Thread.sleep(250);
+      }
+    }
+    api.awaitView(rerun, view -> view.get("steps").get("execute").get("text").asText().contains("tick 1"),
+        Duration.ofMinutes(1), "the re-run's program running");
+
+    api.restartWorkers();
+    JsonNode audit = api.awaitAudit(auditId, Duration.ofMinutes(3));
+
+    assertEquals("1/1 reproduced", audit.get("result").asText(), audit.toPrettyString());
+    assertEquals("start\n", api.data(rerun, "work/results/starts.txt"),
+        "the program ran once: the new worker waited for the container the old one had started");
+    assertTrue(api.view(rerun).get("steps").get("execute").get("text").asText().contains("tick 6"));
+  }
 }

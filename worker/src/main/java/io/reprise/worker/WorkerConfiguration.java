@@ -15,7 +15,11 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,6 +56,20 @@ class WorkerConfiguration {
   @Bean
   AuditActivitiesImpl auditActivities(ArtifactStore store) {
     return new AuditActivitiesImpl(new JobComparison(new JobFiles(store)));
+  }
+
+  /**
+   * A stopped worker (a deploy, docker/service restart-workers) finishes what it holds before the JVM exits: polls
+   * stop, running activities are told through their next heartbeat, and their failures reach Temporal, which
+   * retries them at once instead of after the heartbeat timeout. A running program's container is left running
+   * for the next attempt to wait for. The starter does not wait by itself (sdk-java issue #2026).
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> gracefulShutdown(WorkerFactory workers) {
+    return event -> {
+      workers.shutdown();
+      workers.awaitTermination(20, TimeUnit.SECONDS);
+    };
   }
 
   /**

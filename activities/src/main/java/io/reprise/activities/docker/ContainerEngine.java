@@ -37,10 +37,26 @@ public interface ContainerEngine {
   /**
    * Runs a container to its end, or until the spec's time limit, sending each log line to the sink as it comes and
    * calling the heartbeat while it waits. When the heartbeat throws (the job was cancelled), the container is
-   * killed and the exception passes on. When a container of the spec's name is still running (a retried
-   * attempt), it is waited for instead of started twice.
+   * killed and the exception passes on; when it throws {@link LeaveRunning}, the container is left running and
+   * the wrapped exception passes on. When a container of the spec's name exists (a retried attempt), it is not
+   * started twice: a running one is waited for, and one that has exited gives its outcome.
    */
   RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat);
+
+  /**
+   * Thrown by a heartbeat to stop waiting for a container without stopping it: the worker is shutting down, and
+   * the activity's next attempt, on the worker that comes back, finds the container and waits for it.
+   */
+  class LeaveRunning extends RuntimeException {
+    public LeaveRunning(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    /** The exception to pass on. */
+    public RuntimeException reason() {
+      return (RuntimeException) getCause();
+    }
+  }
 
   /** Removes the image by name or id; no error when there is none. */
   void removeImage(String reference);

@@ -142,19 +142,33 @@ public class DockerContainerEngine implements ContainerEngine {
 
   @Override
   public RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat) {
-    String id = runningContainer(spec.containerName());
-    if (id == null) {
+    // The container's name derives from the job, and cleanup removes it, so a container of this name is the one
+    // an earlier attempt started: while it runs, or once it has ended, its outcome is this run's outcome.
+    InspectContainerResponse earlier = existingContainer(spec.containerName());
+    String status = earlier == null ? null : earlier.getState().getStatus();
+    String id;
+    if (earlier == null || !List.of("running", "exited", "created").contains(status)) {
       removeContainer(spec.containerName());
       id = create(spec);
       docker.startContainerCmd(id).exec();
       log.info("started container {} ({})", spec.containerName(), id);
     } else {
-      log.info("container {} is still running from an earlier attempt; waiting for it", spec.containerName());
+      id = earlier.getId();
+      if (status.equals("created")) {
+        docker.startContainerCmd(id).exec();
+        log.info("started container {} that an earlier attempt created", spec.containerName());
+      } else {
+        log.info("container {} from an earlier attempt is {}; taking its outcome", spec.containerName(), status);
+      }
     }
     String container = id;
     Runnable guardedHeartbeat = () -> {
       try {
         heartbeat.run();
+      } catch (LeaveRunning shutdown) {
+        log.info("leaving container {} running for the activity's next attempt: {}", spec.containerName(),
+            shutdown.getMessage());
+        throw shutdown.reason();
       } catch (RuntimeException cancelled) {
         // The job was cancelled (or the activity timed out): the container must not outlive its activity.
         killQuietly(container);
@@ -178,10 +192,9 @@ public class DockerContainerEngine implements ContainerEngine {
     }
   }
 
-  private String runningContainer(String name) {
+  private InspectContainerResponse existingContainer(String name) {
     try {
-      InspectContainerResponse existing = docker.inspectContainerCmd(name).exec();
-      return Boolean.TRUE.equals(existing.getState().getRunning()) ? existing.getId() : null;
+      return docker.inspectContainerCmd(name).exec();
     } catch (NotFoundException e) {
       return null;
     }

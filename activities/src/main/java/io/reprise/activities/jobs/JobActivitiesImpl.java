@@ -22,6 +22,7 @@ import io.reprise.workflows.jobs.Provenance;
 import io.reprise.workflows.jobs.RunSettings;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityWorkerShutdownException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -217,7 +218,15 @@ public class JobActivitiesImpl implements JobActivities {
         run.command(), settings.user(), run.memoryBytes(), run.cpus(), settings.pidsLimit(),
         Duration.ofSeconds(run.timeoutSeconds()), logFile);
     LogTail tail = new LogTail();
-    RunOutcome outcome = engine.run(spec, tail::add, () -> context.heartbeat(tail.toString()));
+    RunOutcome outcome = engine.run(spec, tail::add, () -> {
+      try {
+        context.heartbeat(tail.toString());
+      } catch (ActivityWorkerShutdownException shutdown) {
+        // A worker restart (a deploy) must not cost the program its progress: the attempt ends, the container
+        // runs on, and the retry on this host's queue re-attaches to it.
+        throw new ContainerEngine.LeaveRunning(shutdown);
+      }
+    });
     if (outcome.timedOut()) {
       throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail,
           outcome.exitCode());
