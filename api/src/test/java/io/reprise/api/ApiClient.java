@@ -122,10 +122,19 @@ final class ApiClient {
    * keeps serving. Returns when both new workers have started.
    */
   void restartWorkers() throws IOException, InterruptedException {
+    restartWorkers(null);
+  }
+
+  /** As {@link #restartWorkers()}; with a host, the new workers are another host's (see docker/service). */
+  void restartWorkers(String host) throws IOException, InterruptedException {
     java.nio.file.Path script = io.reprise.activities.TestStack.repoRoot().resolve("docker/service");
     java.nio.file.Path log = java.nio.file.Files.createTempFile("reprise-restart-", ".log");
-    Process restart = new ProcessBuilder("bash", script.toString(), "restart-workers", "--instance", "it",
-        "--workers", "2").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", script.toString(),
+        "restart-workers", "--instance", "it", "--workers", "2"));
+    if (host != null) {
+      command.addAll(java.util.List.of("--host", host));
+    }
+    Process restart = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertTrue(restart.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the workers did not restart in time");
     assertEquals(0, restart.exitValue(), java.nio.file.Files.readString(log));
   }

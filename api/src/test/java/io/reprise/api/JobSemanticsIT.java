@@ -52,6 +52,38 @@ class JobSemanticsIT {
     assertFalse(job.has("exception"), "a failing program is no infrastructure exception");
   }
 
+  /**
+   * The job's host goes away mid-run: its workers are replaced by workers of another host. The waiting step fails
+   * after the host wait (15 s for this instance), and cleanup runs from the shared queue, where the other host
+   * has no folder of the job but removes its container.
+   */
+  @Test
+  void jobWhoseHostIsGoneFailsItsWaitingStepAndIsCleanedUpFromTheSharedQueue() throws Exception {
+    String jobId = api.run(program("echo started; sleep 60\n", null));
+    api.awaitView(jobId, view -> view.get("steps").get("execute").get("text").asText().contains("started"),
+        Duration.ofMinutes(1), "the program running");
+    JsonNode job;
+    try {
+      api.restartWorkers("elsewhere");
+      job = api.awaitEnd(jobId);
+    } finally {
+      api.restartWorkers();
+    }
+
+    assertEquals("failure", job.get("status").asText(), job.toPrettyString());
+    JsonNode execute = job.get("steps").get("execute");
+    assertEquals("failure", execute.get("status").asText());
+    assertEquals("infrastructure error: no worker took this step within 15 s (the worker holding the job's folder "
+        + "is gone)", execute.get("text").asText());
+    assertEquals("Timeout", job.get("exception").get("type").asText());
+    JsonNode cleanup = job.get("steps").get("cleanup");
+    assertEquals("success", cleanup.get("status").asText(), cleanup.toString());
+    String text = cleanup.get("text").asText();
+    assertTrue(text.startsWith("the worker that held this job's folder is gone"), text);
+    assertTrue(text.contains("no job folder on this worker"), text);
+    assertTrue(text.contains("removed the container"), "the program does not outlive its job: " + text);
+  }
+
   @Test
   void programPastItsTimeLimitFailsWithTheLimitInTheText() throws Exception {
     String jobId = api.run(program("echo started; sleep 120\n", "timeout: 3s\n"));

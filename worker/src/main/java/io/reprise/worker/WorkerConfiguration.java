@@ -50,7 +50,8 @@ class WorkerConfiguration {
     ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
         execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus());
     return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
-        properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin));
+        properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin,
+        properties.temporal().hostWait()));
   }
 
   @Bean

@@ -17,10 +17,11 @@ public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Ex
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 
   /**
-   * The shared task queue; the host whose job folders this worker holds; and this worker's own queue, which reaches
-   * only workers of that host.
+   * The shared task queue; the host whose job folders this worker holds; this worker's own queue, which reaches
+   * only workers of that host; and how long a job's later steps wait for a worker of this host before the host
+   * counts as gone.
    */
-  public record Temporal(String taskQueue, String workerHost, String workerQueue) {}
+  public record Temporal(String taskQueue, String workerHost, String workerQueue, Duration hostWait) {}
 
   public record Execute(Path workRoot, String user, long pids, Duration timeout, Duration maxTimeout,
       DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages) {}

@@ -123,7 +123,7 @@ public class JobActivitiesImpl implements JobActivities {
           inputs.get("Dockerfile").sha256(), engine.version(), worker.temporalServerVersion(),
           worker.repriseVersion(), worker.workerHost());
       return new ValidateResult(settings.workerQueue(), root, run, summary.files(), summary.bytes(),
-          manifest.warnings(), String.join("\n", lines), origin);
+          manifest.warnings(), String.join("\n", lines), origin, settings.hostWait().toSeconds());
     } catch (UnsafeArchiveException e) {
       throw JobFailure.INVALID_COMPENDIUM.failure("the archive was refused: " + e.getMessage());
     } catch (InvalidCompendiumException e) {

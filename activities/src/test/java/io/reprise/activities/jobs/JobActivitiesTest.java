@@ -62,7 +62,7 @@ class JobActivitiesTest {
     engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
     ExecutionSettings settings = new ExecutionSettings(workRoot, WORKER_QUEUE, "65534:65534", 64,
         new ManifestLimits(Duration.ofSeconds(60), Duration.ofMinutes(5), 128L << 20, 256L << 20, 1.0, 1.0),
-        false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"));
+        false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"), Duration.ofMinutes(7));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
@@ -149,6 +149,7 @@ class JobActivitiesTest {
     JobActivities.CleanupResult cleaned = cleanup(job, prepared);
 
     assertEquals(WORKER_QUEUE, validated.workerQueue());
+    assertEquals(7 * 60L, validated.hostWaitSeconds(), "the worker's host wait reaches the workflow");
     assertTrue(validated.origin().compendiumContentHash().matches("sha256:[0-9a-f]{64}"));
     assertTrue(validated.origin().dockerVersion().matches("\\d+\\.\\d+.*"), validated.origin().dockerVersion());
     assertEquals("test-host", validated.origin().workerHost());

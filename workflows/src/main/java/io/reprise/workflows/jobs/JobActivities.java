@@ -36,9 +36,11 @@ public interface JobActivities {
    * @param run how the program runs, after the manifest's values were capped by the server's maximums
    * @param warnings what validate accepted but a user should know (capped values); a step with warnings ends as
    *     {@code warning}
+   * @param hostWaitSeconds how long the later steps wait for a worker of this host before the host counts as gone
+   *     (the worker's setting; null in histories from before it existed, which means 30 minutes)
    */
   record ValidateResult(String workerQueue, String compendiumRoot, RunSettings run, int fileCount, long totalBytes,
-      List<String> warnings, String text, Provenance.Origin origin) {}
+      List<String> warnings, String text, Provenance.Origin origin, Long hostWaitSeconds) {}
 
   /**
    * @param reuseImageId when set, no build: the image of that id is tagged for this job (a re-run); when null, the

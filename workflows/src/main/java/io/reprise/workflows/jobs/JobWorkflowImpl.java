@@ -42,9 +42,9 @@ public class JobWorkflowImpl implements JobWorkflow {
       .setMaximumAttempts(8)
       .build();
 
-  // A worker that holds a job's folder and has not picked up the job's next step within half an hour is taken to
-  // be gone; the step then fails instead of waiting forever.
-  private static final Duration HOST_SCHEDULE_TO_START = Duration.ofMinutes(30);
+  // A worker that holds a job's folder and has not picked up the job's next step within this time is taken to be
+  // gone; the step then fails instead of waiting forever. The validating worker may set another (REPRISE_HOST_WAIT).
+  private static final Duration DEFAULT_HOST_WAIT = Duration.ofMinutes(30);
 
   // Validation downloads, unpacks and checks one archive (checksums of a bag included); five minutes covers
   // archives of a few gigabytes. It runs on the shared queue: any worker may take a new job.
@@ -58,7 +58,6 @@ public class JobWorkflowImpl implements JobWorkflow {
   private static final ActivityOptions COMPILE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(1))
       .setHeartbeatTimeout(Duration.ofMinutes(1))
-      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
@@ -69,7 +68,6 @@ public class JobWorkflowImpl implements JobWorkflow {
   private static final ActivityOptions EXECUTE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(7))
       .setHeartbeatTimeout(Duration.ofMinutes(1))
-      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
@@ -78,7 +76,6 @@ public class JobWorkflowImpl implements JobWorkflow {
   // others so a MinIO outage delays cleanup rather than losing results.
   private static final ActivityOptions CLEANUP = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(10))
-      .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
 
@@ -96,6 +93,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private ValidateResult validated;
   private List<String> environment;
   private JobStorage storage;
+  private Duration hostWait = DEFAULT_HOST_WAIT;
 
   @Override
   public JobState run(JobRequest request) {
@@ -109,6 +107,9 @@ public class JobWorkflowImpl implements JobWorkflow {
         result -> result.warnings().isEmpty() ? StepStatus.SUCCESS : StepStatus.WARNING,
         result -> withWarnings(result.text(), result.warnings()));
     String workerQueue = validated == null ? null : validated.workerQueue();
+    if (validated != null && validated.hostWaitSeconds() != null) {
+      hostWait = Duration.ofSeconds(validated.hostWaitSeconds());
+    }
     String root = validated == null ? "" : validated.compendiumRoot();
 
     CompileResult compiled = null;
@@ -210,9 +211,13 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
   }
 
-  /** An activity stub with the options given; on the worker's own queue when one is named. */
-  private static JobActivities activities(ActivityOptions options, String taskQueue) {
-    ActivityOptions effective = taskQueue == null ? options : options.toBuilder().setTaskQueue(taskQueue).build();
+  /**
+   * An activity stub with the options given; on the worker's own queue when one is named, waiting at most the host
+   * wait for a worker of that host to take it.
+   */
+  private JobActivities activities(ActivityOptions options, String taskQueue) {
+    ActivityOptions effective = taskQueue == null ? options
+        : options.toBuilder().setTaskQueue(taskQueue).setScheduleToStartTimeout(hostWait).build();
     return Workflow.newActivityStub(JobActivities.class, effective);
   }
 
@@ -293,8 +298,8 @@ public class JobWorkflowImpl implements JobWorkflow {
     } else if (cause instanceof TimeoutFailure tf) {
       type = "Timeout";
       message = tf.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
-          ? "no worker took this step within " + HOST_SCHEDULE_TO_START.toMinutes() + " minutes (the worker "
-              + "holding the job's folder is gone)"
+          ? "no worker took this step within " + duration(hostWait) + " (the worker holding the job's folder is "
+              + "gone)"
           : "the worker did not finish this step in time (" + tf.getTimeoutType() + ")";
     } else {
       type = cause == null ? failure.getClass().getSimpleName() : cause.getClass().getSimpleName();
@@ -302,6 +307,12 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
     exception = new JobReport.ExceptionInfo(step, type, message, StepText.bound(stackOf(cause)));
     return "infrastructure error: " + message;
+  }
+
+  /** "30 min", "15 s". */
+  private static String duration(Duration duration) {
+    return duration.toSecondsPart() == 0 && duration.toMinutes() > 0 ? duration.toMinutes() + " min"
+        : duration.toSeconds() + " s";
   }
 
   private static String stackOf(Throwable error) {

@@ -94,7 +94,7 @@ class FakeJobActivities implements JobActivities {
   public ValidateResult validate(ValidateRequest request) {
     enter(JobSteps.VALIDATE);
     return new ValidateResult(workerQueue, "", RUN, 3, 100, warnings, "3 files",
-        new Provenance.Origin("sha256:content", "dockerfile-sha", "20.10.24", "1.29.1", "0.1.0", "host-1"));
+        new Provenance.Origin("sha256:content", "dockerfile-sha", "20.10.24", "1.29.1", "0.1.0", "host-1"), 600L);
   }
 
   @Override

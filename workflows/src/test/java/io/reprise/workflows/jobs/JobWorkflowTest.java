@@ -133,6 +133,14 @@ class JobWorkflowTest {
     for (String step : List.of(JobSteps.COMPILE, JobSteps.EXECUTE, JobSteps.CLEANUP)) {
       assertEquals(List.of(FakeJobActivities.WORKER_QUEUE), activities.queuesOf(step), step);
     }
+    // They wait for that worker's host as long as the validating worker said (600 s in the fake).
+    List<Long> hostWaits = env.getWorkflowClient().fetchHistory("job-affinity").getEvents().stream()
+        .filter(event -> event.hasActivityTaskScheduledEventAttributes())
+        .map(event -> event.getActivityTaskScheduledEventAttributes())
+        .filter(scheduled -> scheduled.getTaskQueue().getName().equals(FakeJobActivities.WORKER_QUEUE))
+        .map(scheduled -> scheduled.getScheduleToStartTimeout().getSeconds())
+        .toList();
+    assertEquals(List.of(600L, 600L, 600L), hostWaits);
   }
 
   @Test
