@@ -44,8 +44,9 @@ public interface ContainerEngine {
   RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat);
 
   /**
-   * Thrown by a heartbeat to stop waiting for a container without stopping it: the worker is shutting down, and
-   * the activity's next attempt, on the worker that comes back, finds the container and waits for it.
+   * Thrown by a heartbeat to stop waiting for a container without stopping it: the worker is shutting down, or
+   * the attempt timed out, and the activity's next attempt finds the container and waits for it or takes its
+   * outcome.
    */
   class LeaveRunning extends RuntimeException {
     public LeaveRunning(RuntimeException cause) {

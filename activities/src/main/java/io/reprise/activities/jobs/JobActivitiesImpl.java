@@ -22,6 +22,7 @@ import io.reprise.workflows.jobs.Provenance;
 import io.reprise.workflows.jobs.RunSettings;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -221,10 +222,11 @@ public class JobActivitiesImpl implements JobActivities {
     RunOutcome outcome = engine.run(spec, tail::add, () -> {
       try {
         context.heartbeat(tail.toString());
-      } catch (ActivityWorkerShutdownException shutdown) {
-        // A worker restart (a deploy) must not cost the program its progress: the attempt ends, the container
-        // runs on, and the retry on this host's queue re-attaches to it.
-        throw new ContainerEngine.LeaveRunning(shutdown);
+      } catch (ActivityWorkerShutdownException | ActivityNotExistsException attemptOver) {
+        // The worker is stopping (a deploy), or Temporal gave up on this attempt (its heartbeat came too late). The
+        // program must not lose its progress: this attempt ends, the container runs on, and the next attempt on
+        // this host's queue waits for it or takes its outcome. Only a cancelled job kills its container.
+        throw new ContainerEngine.LeaveRunning(attemptOver);
       }
     });
     if (outcome.timedOut()) {

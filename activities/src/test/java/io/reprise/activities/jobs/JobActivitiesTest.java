@@ -439,6 +439,23 @@ class JobActivitiesTest {
         "no job keeps its own copy of its working directory");
   }
 
+  @Test
+  void retriedExecuteTakesTheOutcomeOfTheContainerAnEarlierAttemptLeftInsteadOfRunningAgain() throws IOException {
+    String compendium = compendiumId();
+    String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(),
+        "run.sh", "mkdir -p results && echo start >> results/starts.txt && echo ran; exit 3\n")), compendium);
+    Prepared prepared = prepare(job, compendium);
+    userError(() -> execute(job, prepared));
+
+    // A second attempt (a retry after the worker went away) finds the exited container of the first one.
+    ApplicationFailure again = userError(() -> execute(job, prepared));
+
+    assertTrue(again.getOriginalMessage().startsWith("exited with code 3"), again.getOriginalMessage());
+    assertTrue(again.getOriginalMessage().contains("ran"), "the log comes from the container: " + again);
+    cleanup(job, prepared);
+    assertEquals("start\n", stored(job, "work/results/starts.txt"), "the program ran once");
+  }
+
   private JobActivities.CleanupResult runToCleanup(String job, String compendium) {
     Prepared prepared = prepare(job, compendium);
     execute(job, prepared);
