@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reprise.activities.TestStack;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A plain HTTP client for the end-to-end tests: what any REST client of Reprise would do. */
@@ -127,16 +133,16 @@ final class ApiClient {
 
   /** As {@link #restartWorkers()}; with a host, the new workers are another host's (see docker/service). */
   void restartWorkers(String host) throws IOException, InterruptedException {
-    java.nio.file.Path script = io.reprise.activities.TestStack.repoRoot().resolve("docker/service");
-    java.nio.file.Path log = java.nio.file.Files.createTempFile("reprise-restart-", ".log");
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", script.toString(),
+    Path script = TestStack.repoRoot().resolve("docker/service");
+    Path log = Files.createTempFile("reprise-restart-", ".log");
+    List<String> command = new ArrayList<>(List.of("bash", script.toString(),
         "restart-workers", "--instance", "it", "--workers", "2"));
     if (host != null) {
-      command.addAll(java.util.List.of("--host", host));
+      command.addAll(List.of("--host", host));
     }
     Process restart = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(restart.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the workers did not restart in time");
-    assertEquals(0, restart.exitValue(), java.nio.file.Files.readString(log));
+    assertTrue(restart.waitFor(3, TimeUnit.MINUTES), "the workers did not restart in time");
+    assertEquals(0, restart.exitValue(), Files.readString(log));
   }
 
   /** Polls the job view until the job leaves 'running', for at most five minutes. */

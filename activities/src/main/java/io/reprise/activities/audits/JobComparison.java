@@ -17,17 +17,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Compares the outputs of two jobs, file by file, from the manifests their cleanup stored: each output is
@@ -81,9 +78,10 @@ public class JobComparison {
    *     leaves the diffs to the compare endpoint
    */
   public Comparison compare(String a, String b, boolean withDiffs) {
-    Map<String, FileManifest.Entry> outputsA = JobFiles.outputs(manifest(a));
-    Map<String, FileManifest.Entry> outputsB = JobFiles.outputs(manifest(b));
-    List<String> ignore = ignoreList(a);
+    FileManifest manifestA = manifest(a);
+    Map<String, FileManifest.Entry> outputsA = manifestA.outputs();
+    Map<String, FileManifest.Entry> outputsB = manifest(b).outputs();
+    List<String> ignore = ignoreList(a, manifestA);
     List<PathMatcher> ignored = ignore.stream()
         .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
     List<FileVerdict> verdicts = new ArrayList<>();
@@ -98,7 +96,7 @@ public class JobComparison {
       boolean skip = ignored.stream().anyMatch(m -> m.matches(Path.of(path)));
       counts.merge(verdict, 1, Integer::sum);
       String diff = withDiffs && verdict.equals("different") && fa.size() <= DIFF_MAX_BYTES
-          && fb.size() <= DIFF_MAX_BYTES ? unifiedDiff(a, b, path) : null;
+          && fb.size() <= DIFF_MAX_BYTES ? unifiedDiff(a, fa, b, fb) : null;
       verdicts.add(new FileVerdict(path, verdict, skip ? Boolean.TRUE : null, fa == null ? null : fa.size(),
           fb == null ? null : fb.size(), fa == null ? null : fa.sha256(), fb == null ? null : fb.sha256(), diff));
     }
@@ -111,38 +109,34 @@ public class JobComparison {
   }
 
   /** The ignore list of the compendium job a ran, read from the reprise.yml stored with its working directory. */
-  private List<String> ignoreList(String jobId) {
-    Path scratch = null;
-    try (InputStream in = files.open(jobId, JobFiles.WORK + CompendiumManifest.FILE_NAME).orElse(null)) {
-      if (in == null) {
-        return List.of();
-      }
-      scratch = Files.createTempDirectory("reprise-compare-");
-      Files.copy(in, scratch.resolve(CompendiumManifest.FILE_NAME));
-      return CompendiumManifest.read(scratch, ANY).run().ignore();
+  private List<String> ignoreList(String jobId, FileManifest manifest) {
+    FileManifest.Entry entry = manifest.file(CompendiumManifest.FILE_NAME).orElse(null);
+    if (entry == null) {
+      return List.of();
+    }
+    try (InputStream in = files.open(jobId, entry).orElse(null)) {
+      return in == null ? List.of() : CompendiumManifest.read(in, ANY).run().ignore();
     } catch (InvalidCompendiumException e) {
       return List.of();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      deleteQuietly(scratch);
     }
   }
 
   /** A unified diff when both sides are UTF-8 text; null for binary files. */
-  private String unifiedDiff(String a, String b, String path) {
-    List<String> left = textLines(a, path);
-    List<String> right = textLines(b, path);
+  private String unifiedDiff(String a, FileManifest.Entry fileA, String b, FileManifest.Entry fileB) {
+    List<String> left = textLines(a, fileA);
+    List<String> right = textLines(b, fileB);
     if (left == null || right == null) {
       return null;
     }
-    List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + path, "b/" + path, left,
+    List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + fileA.path(), "b/" + fileB.path(), left,
         DiffUtils.diff(left, right), 3);
     return String.join("\n", diff) + "\n";
   }
 
-  private List<String> textLines(String jobId, String path) {
-    try (InputStream in = files.open(jobId, JobFiles.WORK + path).orElse(null)) {
+  private List<String> textLines(String jobId, FileManifest.Entry file) {
+    try (InputStream in = files.open(jobId, file).orElse(null)) {
       if (in == null) {
         return null;
       }
@@ -153,17 +147,6 @@ public class JobComparison {
       return null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path folder) {
-    if (folder == null) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(folder)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // A temporary folder left behind is harmless.
     }
   }
 }

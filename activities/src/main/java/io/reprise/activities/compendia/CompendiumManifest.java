@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.reprise.workflows.jobs.RunSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -51,9 +52,16 @@ public final class CompendiumManifest {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return new Result(defaults(limits), List.of(), false);
     }
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, limits);
+    }
+  }
+
+  /** Reads reprise.yml from a stream, such as the copy stored with a job's working directory. */
+  public static Result read(InputStream in, ManifestLimits limits) throws IOException, InvalidCompendiumException {
     Object parsed;
     try {
-      parsed = YAML.readValue(file.toFile(), Object.class);
+      parsed = YAML.readValue(in, Object.class);
     } catch (JacksonException e) {
       throw new InvalidCompendiumException(FILE_NAME + " is not valid YAML (line "
           + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");

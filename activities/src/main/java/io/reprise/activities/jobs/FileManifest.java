@@ -78,6 +78,18 @@ public record FileManifest(List<Entry> files) {
     }
   }
 
+  /** The files marked as outputs, by path within the working directory. */
+  public Map<String, Entry> outputs() {
+    Map<String, Entry> outputs = new TreeMap<>();
+    files.stream().filter(Entry::output).forEach(e -> outputs.put(e.path(), e));
+    return outputs;
+  }
+
+  /** The file at this path, if the manifest lists it. */
+  public java.util.Optional<Entry> file(String path) {
+    return files.stream().filter(e -> e.path().equals(path)).findFirst();
+  }
+
   public void write(Path file) throws IOException {
     JSON.writeValue(file.toFile(), this);
   }

@@ -57,18 +57,27 @@ public class JobFiles {
   /** Where one file's bytes are; empty when the job has no such file. */
   public Optional<JobFile> locate(String jobId, String path) {
     if (path.startsWith(WORK)) {
-      Optional<FileManifest> manifest = manifest(jobId);
       String inWork = path.substring(WORK.length());
-      Optional<FileManifest.Entry> entry = manifest.flatMap(m -> m.files().stream()
-          .filter(e -> e.path().equals(inWork)).findFirst());
+      Optional<FileManifest.Entry> entry = manifest(jobId).flatMap(m -> m.file(inWork));
       if (entry.isPresent()) {
-        String blob = StoreKeys.blob(entry.get().sha256());
-        if (store.stat(blob).isPresent()) {
-          return Optional.of(new JobFile(path, entry.get().size(), blob));
-        }
+        return locate(jobId, entry.get());
       }
     }
-    // Logs and records, and the working directories of jobs stored before blobs existed.
+    return stored(jobId, path);
+  }
+
+  /** Where the bytes of a working-directory file are, for a caller that holds the job's manifest already. */
+  public Optional<JobFile> locate(String jobId, FileManifest.Entry entry) {
+    String blob = StoreKeys.blob(entry.sha256());
+    if (store.stat(blob).isPresent()) {
+      return Optional.of(new JobFile(WORK + entry.path(), entry.size(), blob));
+    }
+    // The working directories of jobs stored before blobs existed.
+    return stored(jobId, WORK + entry.path());
+  }
+
+  /** A file under the job's own prefix: logs and records, and working directories stored before blobs. */
+  private Optional<JobFile> stored(String jobId, String path) {
     String key = StoreKeys.jobFile(jobId, path);
     return store.stat(key).map(object -> new JobFile(path, object.size(), key));
   }
@@ -78,10 +87,8 @@ public class JobFiles {
     return locate(jobId, path).flatMap(file -> store.open(file.key()));
   }
 
-  /** The files the manifest marks as outputs, by path within the working directory. */
-  public static Map<String, FileManifest.Entry> outputs(FileManifest manifest) {
-    Map<String, FileManifest.Entry> outputs = new TreeMap<>();
-    manifest.files().stream().filter(FileManifest.Entry::output).forEach(e -> outputs.put(e.path(), e));
-    return outputs;
+  /** Opens one working-directory file of the job's manifest; empty when its bytes are not stored. */
+  public Optional<InputStream> open(String jobId, FileManifest.Entry entry) {
+    return locate(jobId, entry).flatMap(file -> store.open(file.key()));
   }
 }

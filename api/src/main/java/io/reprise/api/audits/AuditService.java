@@ -8,7 +8,6 @@ import io.reprise.api.web.ApiException;
 import io.reprise.workflows.audits.AuditRequest;
 import io.reprise.workflows.audits.AuditRequest.AuditTarget;
 import io.reprise.workflows.audits.AuditSummary;
-import io.reprise.workflows.audits.AuditVerdict;
 import io.reprise.workflows.audits.AuditWorkflow;
 import io.reprise.workflows.audits.AuditedJob;
 import io.reprise.workflows.jobs.JobSearchAttributes;
@@ -97,8 +96,7 @@ public class AuditService {
     for (int i = 0; i < targets.size(); i++) {
       memo.put(AuditSummary.jobKey(i), AuditedJob.queued(i, targets.get(i).jobId()));
     }
-    memo.put(AuditSummary.MEMO_KEY, new AuditSummary(auditId, "running", null, null, submitter, rebuild,
-        parallelism, targets.size(), 0, Map.of(AuditVerdict.QUEUED.wireName(), targets.size()), 0, 0, null, 0, 0));
+    memo.put(AuditSummary.MEMO_KEY, AuditSummary.queued(auditId, submitter, rebuild, parallelism, targets.size()));
     return memo;
   }
 

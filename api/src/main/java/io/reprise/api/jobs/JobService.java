@@ -155,7 +155,11 @@ public class JobService {
 
   /** The job's state as its workflow last published it; all steps queued when it has not run yet. */
   public JobState state(String jobId) {
-    WorkflowExecutionDescription description = describe(jobId);
+    return state(jobId, describe(jobId));
+  }
+
+  /** The workflow publishes its state in its memo at every step change; describe returns it without a worker. */
+  private static JobState state(String jobId, WorkflowExecutionDescription description) {
     JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
     return published != null ? published
         : JobState.notStarted(jobId, description.getTypedSearchAttributes().get(JobSearchAttributes.COMPENDIUM_ID));
@@ -231,9 +235,7 @@ public class JobService {
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
     String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
-    // The workflow publishes its state in its memo at every step change; describe returns it without a worker.
-    JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
-    JobState state = published != null ? published : JobState.notStarted(jobId, compendiumId);
+    JobState state = state(jobId, description);
     Map<String, String> liveTails = liveTails(description);
     Map<String, JobView.StepView> steps = new LinkedHashMap<>();
     for (Step step : state.steps()) {

@@ -32,6 +32,12 @@ public record AuditSummary(@JsonProperty("audit_id") String auditId, String stat
     return "job:" + index;
   }
 
+  /** An audit no worker has taken yet: every job queued. */
+  public static AuditSummary queued(String auditId, String submitter, boolean rebuild, int parallelism, int total) {
+    return new AuditSummary(auditId, "running", null, null, submitter, rebuild, parallelism, total, 0,
+        Map.of(AuditVerdict.QUEUED.wireName(), total), 0, 0, null, 0, 0);
+  }
+
   /** "4/5 reproduced", or what is left to do. */
   @JsonIgnore
   public String result() {

@@ -107,9 +107,9 @@ public class AuditWorkflowImpl implements AuditWorkflow {
     }
     finished = now();
     publishSummary();
-    AuditSummary summary = summary();
-    log.info("audit {} done: {}", request.auditId(), summary.result());
-    return report();
+    AuditReport report = report();
+    log.info("audit {} done: {}", request.auditId(), report.summary().result());
+    return report;
   }
 
   @Override
