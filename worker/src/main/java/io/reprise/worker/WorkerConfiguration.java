@@ -48,10 +48,11 @@ class WorkerConfiguration {
         version == null ? "dev" : version,
         temporal.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion());
     ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
-        execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus());
+        execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus(), execute.disk().toBytes(),
+        execute.disk().toBytes() <= 0 ? 0 : Math.max(execute.disk().toBytes(), execute.maxDisk().toBytes()));
     return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
         properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin,
-        properties.temporal().hostWait()));
+        properties.temporal().hostWait(), execute.logMax().toBytes()));
   }
 
   @Bean

@@ -24,5 +24,6 @@ public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Ex
   public record Temporal(String taskQueue, String workerHost, String workerQueue, Duration hostWait) {}
 
   public record Execute(Path workRoot, String user, long pids, Duration timeout, Duration maxTimeout,
-      DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages) {}
+      DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages, DataSize disk,
+      DataSize maxDisk, DataSize logMax) {}
 }

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * timeout: 15m                          # 90s, 15m, 2h; capped by the server's maximum
  * memory: 1g                            # 512m, 1g; capped by the server's maximum
  * cpus: 2                               # capped by the server's maximum
+ * disk: 5g                              # what the program may write to /work; capped by the server's maximum
  * outputs: ["results/**"]               # globs of the new or changed files to keep; default: all
  * ignore: ["results/run-*.log"]         # globs of outputs that comparisons of two runs ignore
  * </pre>
@@ -35,7 +36,8 @@ public final class CompendiumManifest {
 
   public static final String FILE_NAME = "reprise.yml";
 
-  private static final Set<String> KEYS = Set.of("command", "timeout", "memory", "cpus", "outputs", "ignore");
+  private static final Set<String> KEYS = Set.of("command", "timeout", "memory", "cpus", "disk", "outputs",
+      "ignore");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg])?i?b?");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -82,17 +84,32 @@ public final class CompendiumManifest {
     List<String> command = command(map.get("command"));
     long timeout = capped("timeout", map.containsKey("timeout") ? duration(map.get("timeout")) : null,
         limits.defaultTimeout().toSeconds(), limits.maxTimeout().toSeconds(), " s", warnings);
-    long memory = capped("memory", map.containsKey("memory") ? size(map.get("memory")) : null,
+    long memory = capped("memory", map.containsKey("memory") ? size("memory", map.get("memory")) : null,
         limits.defaultMemoryBytes(), limits.maxMemoryBytes(), " bytes", warnings);
     double cpus = cpus(map.get("cpus"), limits, warnings);
+    long disk = disk(map, limits, warnings);
     List<String> outputs = globs("outputs", map.get("outputs"), List.of("**"));
     List<String> ignore = globs("ignore", map.get("ignore"), List.of());
-    return new Result(new RunSettings(command, timeout, memory, cpus, outputs, ignore), warnings, true);
+    return new Result(new RunSettings(command, timeout, memory, cpus, outputs, ignore, disk), warnings, true);
   }
 
   public static RunSettings defaults(ManifestLimits limits) {
     return new RunSettings(List.of(), limits.defaultTimeout().toSeconds(), limits.defaultMemoryBytes(),
-        limits.defaultCpus(), List.of("**"), List.of());
+        limits.defaultCpus(), List.of("**"), List.of(), limits.defaultDiskBytes());
+  }
+
+  /** The disk limit asked for, capped; the server's default when none is asked, and 0 when the server has none. */
+  private static long disk(Map<?, ?> map, ManifestLimits limits, List<String> warnings)
+      throws InvalidCompendiumException {
+    if (!map.containsKey("disk")) {
+      return limits.defaultDiskBytes();
+    }
+    long asked = size("disk", map.get("disk"));
+    if (limits.maxDiskBytes() <= 0) {
+      warnings.add("disk: this server enforces no disk limit");
+      return 0;
+    }
+    return capped("disk", asked, limits.defaultDiskBytes(), limits.maxDiskBytes(), " bytes", warnings);
   }
 
   private static List<String> command(Object value) throws InvalidCompendiumException {
@@ -111,7 +128,7 @@ public final class CompendiumManifest {
 
   private static long duration(Object value) throws InvalidCompendiumException {
     Matcher m = DURATION.matcher(String.valueOf(value).trim().toLowerCase(Locale.ROOT));
-    if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
+    if (!m.matches() || m.group(1).length() > 12 || Long.parseLong(m.group(1)) <= 0) {
       throw new InvalidCompendiumException(FILE_NAME + ": timeout must be a positive duration such as 90s, 15m "
           + "or 2h (got '" + value + "')");
     }
@@ -124,20 +141,22 @@ public final class CompendiumManifest {
     };
   }
 
-  private static long size(Object value) throws InvalidCompendiumException {
+  private static long size(String key, Object value) throws InvalidCompendiumException {
     Matcher m = SIZE.matcher(String.valueOf(value).trim().toLowerCase(Locale.ROOT));
-    if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
-      throw new InvalidCompendiumException(FILE_NAME + ": memory must be a positive size such as 512m or 2g (got '"
-          + value + "')");
+    if (!m.matches() || m.group(1).length() > 12 || Long.parseLong(m.group(1)) <= 0) {
+      throw new InvalidCompendiumException(FILE_NAME + ": " + key + " must be a positive size such as 512m or 2g "
+          + "(got '" + value + "')");
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "" : m.group(2);
-    return switch (unit) {
-      case "g" -> amount << 30;
-      case "m" -> amount << 20;
-      case "k" -> amount << 10;
-      default -> amount;
+    int shift = switch (unit) {
+      case "g" -> 30;
+      case "m" -> 20;
+      case "k" -> 10;
+      default -> 0;
     };
+    // Twelve digits of gigabytes overflow a long: such a value is simply above every maximum.
+    return amount > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : amount << shift;
   }
 
   private static double cpus(Object value, ManifestLimits limits, List<String> warnings)

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -23,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,6 +164,9 @@ public class DockerContainerEngine implements ContainerEngine {
       }
     }
     String container = id;
+    // The time limit counts from the container's start, not from this attempt's: a retried attempt that finds the
+    // program running gives it only what is left.
+    Duration left = remaining(earlier, spec.timeout());
     Runnable guardedHeartbeat = () -> {
       try {
         heartbeat.run();
@@ -175,9 +180,9 @@ public class DockerContainerEngine implements ContainerEngine {
         throw cancelled;
       }
     };
-    try (LogFollower follower = new LogFollower(spec.logFile(), logLine)) {
+    try (LogFollower follower = new LogFollower(spec.logFile(), logLine, spec.maxLogBytes())) {
       docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
-      boolean timedOut = !awaitExit(id, spec.timeout(), guardedHeartbeat);
+      boolean timedOut = !awaitExit(id, left, guardedHeartbeat);
       if (timedOut) {
         killQuietly(id);
         awaitExit(id, Duration.ofSeconds(30), guardedHeartbeat);
@@ -189,6 +194,28 @@ public class DockerContainerEngine implements ContainerEngine {
       return new RunOutcome(exitCode, timedOut, oom);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the log of container " + id, e);
+    }
+  }
+
+  /** The time limit less the time the container has already run, when an earlier attempt started it. */
+  private static Duration remaining(InspectContainerResponse earlier, Duration timeout) {
+    if (earlier == null || earlier.getState() == null) {
+      return timeout;
+    }
+    return remaining(earlier.getState().getStartedAt(), Boolean.TRUE.equals(earlier.getState().getRunning()),
+        timeout, Instant.now());
+  }
+
+  /** What is left of the time limit for a container that started at {@code startedAt} (ISO 8601, as Docker says). */
+  static Duration remaining(String startedAt, boolean running, Duration timeout, Instant now) {
+    if (!running || startedAt == null) {
+      return timeout;
+    }
+    try {
+      Duration left = timeout.minus(Duration.between(Instant.parse(startedAt), now));
+      return left.isNegative() ? Duration.ZERO : left.compareTo(timeout) > 0 ? timeout : left;
+    } catch (java.time.format.DateTimeParseException e) {
+      return timeout;
     }
   }
 
@@ -212,7 +239,11 @@ public class DockerContainerEngine implements ContainerEngine {
         .withMemory(spec.memoryBytes())
         .withMemorySwap(spec.memoryBytes())
         .withNanoCPUs(nanoCpus)
-        .withPidsLimit(spec.pidsLimit());
+        .withPidsLimit(spec.pidsLimit())
+        // The engine keeps its own copy of the output; bounded so that a program that prints without end cannot
+        // fill the engine's disk. Reprise keeps its own log (spec.maxLogBytes) from the stream.
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
+            Map.of("max-size", Math.max(1, spec.maxLogBytes() >> 20) + "m", "max-file", "2")));
     CreateContainerCmd create = docker.createContainerCmd(spec.image())
         .withName(spec.containerName())
         .withUser(spec.user())

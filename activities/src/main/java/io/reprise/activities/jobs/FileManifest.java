@@ -3,18 +3,13 @@ package io.reprise.activities.jobs;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.reprise.activities.files.FileTree;
+import io.reprise.activities.files.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,37 +25,28 @@ public record FileManifest(List<Entry> files) {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** path → sha256 of every regular file below the folder. */
+  /** Every regular file of a folder with its hash, and what the walk did not list (see {@link FileTree}). */
+  public record Scan(Map<String, Entry> files, FileTree.Listing listing) {}
+
+  /** Most files one scan lists: as many as an archive may hold entries, and far more than any result needs. */
+  public static final int MAX_FILES = 20_000;
+
+  /** path → entry of every regular file with a portable name below the folder; links are not followed. */
   public static Map<String, Entry> scan(Path folder) throws IOException {
+    return scanTree(folder).files();
+  }
+
+  public static Scan scanTree(Path folder) throws IOException {
+    FileTree.Listing listing = FileTree.walk(folder, MAX_FILES);
     Map<String, Entry> files = new TreeMap<>();
-    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-      return files;
+    for (FileTree.Entry file : listing.files()) {
+      files.put(file.path(), new Entry(file.path(), file.size(), Sha256.of(file.location()), false));
     }
-    Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
-          String path = folder.relativize(file).toString().replace('\\', '/');
-          files.put(path, new Entry(path, attrs.size(), sha256(file), false));
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    return files;
+    return new Scan(files, listing);
   }
 
   public static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[64 * 1024];
-      int read;
-      while ((read = in.read(buffer)) >= 0) {
-        digest.update(buffer, 0, read);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return Sha256.of(file);
   }
 
   /**
@@ -68,14 +54,10 @@ public record FileManifest(List<Entry> files) {
    * whatever archive it came in.
    */
   public static String rootHash(java.util.Collection<Entry> files) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      files.stream().sorted(java.util.Comparator.comparing(Entry::path)).forEach(file ->
-          digest.update((file.path() + "\0" + file.sha256() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    MessageDigest digest = Sha256.digest();
+    files.stream().sorted(java.util.Comparator.comparing(Entry::path)).forEach(file ->
+        digest.update((file.path() + "\0" + file.sha256() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return "sha256:" + Sha256.hex(digest);
   }
 
   /** The files marked as outputs, by path within the working directory. */

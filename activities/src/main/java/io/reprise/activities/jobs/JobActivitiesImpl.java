@@ -13,7 +13,9 @@ import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
+import io.reprise.activities.files.FileTree;
 import io.reprise.activities.storage.ArtifactStore;
+import io.reprise.activities.storage.BlobStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.workflows.jobs.JobActivities;
 import io.reprise.workflows.jobs.JobFailure;
@@ -61,9 +63,11 @@ public class JobActivitiesImpl implements JobActivities {
   private final Workspace workspace;
   private final ExecutionSettings settings;
   private final SafeUnpacker unpacker = new SafeUnpacker(UnpackLimits.DEFAULT);
+  private final BlobStore blobs;
 
   public JobActivitiesImpl(ArtifactStore store, ContainerEngine engine, ExecutionSettings settings) {
     this.store = store;
+    this.blobs = new BlobStore(store);
     this.engine = engine;
     this.settings = settings;
     this.workspace = new Workspace(settings.workRoot());
@@ -94,20 +98,22 @@ public class JobActivitiesImpl implements JobActivities {
       }
       store.download(archiveKey, workspace.archive(jobId));
       List<String> lines = new ArrayList<>();
-      UnpackSummary summary = unpacker.unpack(workspace.archive(jobId), workspace.workDir(jobId));
+      // Everything is checked in a folder of its own; only a compendium that passed reaches the working directory.
+      Path unpacked = workspace.unpacked(jobId);
+      UnpackSummary summary = unpacker.unpack(workspace.archive(jobId), unpacked);
       lines.add("unpacked " + summary.format() + " archive: " + summary.files() + " files, " + summary.bytes()
           + " bytes");
       String root = "";
-      if (BagCheck.isBag(workspace.workDir(jobId))) {
-        int checked = BagCheck.verify(workspace.workDir(jobId));
+      if (BagCheck.isBag(unpacked)) {
+        int checked = BagCheck.verify(unpacked);
         root = "data";
         lines.add("BagIt bag verified: " + checked + " payload files match their checksums; the compendium is data/");
       }
-      Path compendium = compendiumDir(jobId, root);
-      CompendiumManifest.Result manifest = CompendiumManifest.read(compendium, settings.limits());
+      Path checkedCompendium = root.isEmpty() ? unpacked : unpacked.resolve(root);
+      CompendiumManifest.Result manifest = CompendiumManifest.read(checkedCompendium, settings.limits());
       lines.add(manifest.present() ? CompendiumManifest.FILE_NAME + " read" : "no " + CompendiumManifest.FILE_NAME
           + "; server defaults apply");
-      Path dockerfile = compendium.resolve("Dockerfile");
+      Path dockerfile = checkedCompendium.resolve("Dockerfile");
       if (!Files.isRegularFile(dockerfile, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidCompendiumException("the compendium has no Dockerfile at its top level");
       }
@@ -116,9 +122,14 @@ public class JobActivitiesImpl implements JobActivities {
       RunSettings run = manifest.run();
       lines.add("run: " + (run.command().isEmpty() ? "the image's CMD" : String.join(" ", run.command()))
           + ", timeout " + run.timeoutSeconds() + " s, memory " + (run.memoryBytes() >> 20) + " MiB, cpus "
-          + run.cpus());
+          + run.cpus() + ", disk " + (run.diskLimit() > 0 ? (run.diskLimit() >> 20) + " MiB" : "not limited"));
+      place(jobId, unpacked, summary.bytes(), run.diskLimit());
+      Path compendium = compendiumDir(jobId, root);
       Map<String, FileManifest.Entry> inputs = FileManifest.scan(compendium);
       new FileManifest(List.copyOf(inputs.values())).write(workspace.jobDir(jobId).resolve(INPUTS));
+      // The program's user gets its folder now, once, before any container of the job exists: a chown while a
+      // program runs could be steered through links it makes.
+      grantWorkDirTo(settings.user(), workspace.workDir(jobId));
       ExecutionSettings.Origin worker = settings.origin();
       Provenance.Origin origin = new Provenance.Origin(FileManifest.rootHash(inputs.values()),
           inputs.get("Dockerfile").sha256(), engine.version(), worker.temporalServerVersion(),
@@ -132,6 +143,21 @@ public class JobActivitiesImpl implements JobActivities {
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare the folder of job " + jobId, e);
     }
+  }
+
+  /**
+   * Puts the checked compendium where the program will see it: on a file system of its own sized to the
+   * compendium plus the disk limit, or, with no limit, by moving the folder.
+   */
+  private void place(String jobId, Path unpacked, long compendiumBytes, long diskLimit) throws IOException {
+    Path work = workspace.workDir(jobId);
+    if (diskLimit <= 0) {
+      Files.move(unpacked, work);
+      return;
+    }
+    JobDisk.create(workspace.diskImage(jobId), work, JobDisk.sizeFor(compendiumBytes + diskLimit));
+    Workspace.copyTree(unpacked, work);
+    Workspace.deleteTree(unpacked);
   }
 
   @Override
@@ -214,10 +240,9 @@ public class JobActivitiesImpl implements JobActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     RunSettings run = request.run();
     Path logFile = workspace.logDir(jobId).resolve(JobSteps.EXECUTE + ".log");
-    grantWorkDirTo(settings.user(), workspace.workDir(jobId));
     RunSpec spec = new RunSpec(request.imageTag(), containerName(jobId), compendiumDir(jobId, request.compendiumRoot()),
         run.command(), settings.user(), run.memoryBytes(), run.cpus(), settings.pidsLimit(),
-        Duration.ofSeconds(run.timeoutSeconds()), logFile);
+        Duration.ofSeconds(run.timeoutSeconds()), logFile, settings.maxLogBytes());
     LogTail tail = new LogTail();
     RunOutcome outcome = engine.run(spec, tail::add, () -> {
       try {
@@ -237,11 +262,26 @@ public class JobActivitiesImpl implements JobActivities {
       throw JobFailure.EXECUTION_FAILED.failure("out of memory (limit " + (run.memoryBytes() >> 20) + " MiB)\n"
           + tail, outcome.exitCode());
     }
+    if (run.diskLimit() > 0 && diskFull(jobId)) {
+      throw JobFailure.EXECUTION_FAILED.failure("disk limit reached: the program filled the " + (run.diskLimit() >> 20)
+          + " MiB it may write to /work (exit code " + outcome.exitCode() + ")\n" + tail, outcome.exitCode());
+    }
     if (outcome.exitCode() != 0) {
       throw JobFailure.EXECUTION_FAILED.failure("exited with code " + outcome.exitCode() + "\n" + tail,
           outcome.exitCode());
     }
     return new ExecuteResult(outcome.exitCode(), "exited with code 0\n" + tail);
+  }
+
+  // Below this much free space the file system counts as full: ext4 keeps a few blocks a program cannot fill.
+  private static final long FULL_BELOW_BYTES = 1L << 20;
+
+  private boolean diskFull(String jobId) {
+    try {
+      return JobDisk.isMounted(workspace.workDir(jobId)) && JobDisk.free(workspace.workDir(jobId)) < FULL_BELOW_BYTES;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the free space of job " + jobId, e);
+    }
   }
 
   @Override
@@ -265,7 +305,9 @@ public class JobActivitiesImpl implements JobActivities {
             .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
         List<FileManifest.Entry> stored = new ArrayList<>();
         int dropped = 0;
-        for (FileManifest.Entry file : FileManifest.scan(compendium).values()) {
+        FileManifest.Scan scan = FileManifest.scanTree(compendium);
+        for (FileTree.Entry found : scan.listing().files()) {
+          FileManifest.Entry file = scan.files().get(found.path());
           FileManifest.Entry before = inputs.get(file.path());
           boolean output = before == null || !before.sha256().equals(file.sha256());
           if (output && keep.stream().noneMatch(m -> m.matches(Path.of(file.path())))) {
@@ -273,10 +315,9 @@ public class JobActivitiesImpl implements JobActivities {
             continue;
           }
           // Content-addressed: bytes already in the store (an input every job shares, an output a re-run
-          // reproduced) are not uploaded again; the manifest points at them.
-          String blob = StoreKeys.blob(file.sha256());
-          if (store.stat(blob).isEmpty()) {
-            store.put(blob, compendium.resolve(file.path()), ContentTypes.of(file.path()));
+          // reproduced) are not uploaded again; the manifest points at them. The bytes are read from the place the
+          // walk found, never from a path re-parsed from text, and the store checks their hash.
+          if (blobs.put(found.location(), file.sha256(), file.size(), ContentTypes.of(file.path()))) {
             newBytes += file.size();
           } else {
             reusedBytes += file.size();
@@ -284,6 +325,9 @@ public class JobActivitiesImpl implements JobActivities {
           stored.add(new FileManifest.Entry(file.path(), file.size(), file.sha256(), output));
           workFiles++;
           outputs += output ? 1 : 0;
+        }
+        if (!scan.listing().skipped().isEmpty()) {
+          lines.add(scan.listing().skippedSummary());
         }
         for (FileManifest.Entry logEntry : FileManifest.scan(workspace.logDir(jobId)).values()) {
           store.put(StoreKeys.jobLog(jobId, logEntry.path().replaceFirst("\\.log$", "")),

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * A job's local folders on the worker: {@code work/} holds the unpacked compendium and is the container's working
- * directory; {@code logs/} holds the full step logs; {@code archive} is the downloaded compendium.
+ * directory (with a disk limit, a file system of its own whose bytes are in {@code disk.img}); {@code unpacked/}
+ * is where validate unpacks and checks the archive before anything is placed in {@code work/}; {@code logs/} holds
+ * the full step logs; {@code archive} is the downloaded compendium.
  */
 public final class Workspace {
 
@@ -46,9 +48,39 @@ public final class Workspace {
     return jobDir(jobId).resolve("archive");
   }
 
-  /** Deletes the job's folder and everything in it, without following links. */
+  public Path unpacked(String jobId) {
+    return jobDir(jobId).resolve("unpacked");
+  }
+
+  public Path diskImage(String jobId) {
+    return jobDir(jobId).resolve("disk.img");
+  }
+
+  /** Deletes the job's folder and everything in it, without following links; its file system is unmounted first. */
   public void delete(String jobId) throws IOException {
+    JobDisk.release(workDir(jobId));
     deleteTree(jobDir(jobId));
+  }
+
+  /** Copies a folder's tree into another, links as links (never followed), with permissions and times. */
+  static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(from, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Path target = to.resolve(from.relativize(dir));
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectory(target);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.copy(file, to.resolve(from.relativize(file)), java.nio.file.LinkOption.NOFOLLOW_LINKS,
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 
   static void deleteTree(Path dir) throws IOException {

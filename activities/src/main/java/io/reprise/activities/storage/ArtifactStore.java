@@ -30,6 +30,12 @@ public interface ArtifactStore {
   /** Copies the object to a local file, replacing it. */
   void download(String key, Path target);
 
+  /** Copies an object to another key inside the store, replacing what was there. */
+  void copy(String fromKey, String toKey);
+
+  /** Deletes the object; no error when there is none. */
+  void delete(String key);
+
   /** Every object whose key starts with the prefix, in key order. */
   List<StoredObject> list(String prefix);
 }

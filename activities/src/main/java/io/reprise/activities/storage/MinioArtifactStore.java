@@ -1,11 +1,16 @@
 package io.reprise.activities.storage;
 
 import io.minio.BucketExistsArgs;
+import io.minio.ComposeObjectArgs;
+import io.minio.ComposeSource;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -115,6 +120,32 @@ public class MinioArtifactStore implements ArtifactStore {
         Files.createDirectories(target.toAbsolutePath().getParent());
         return Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
       }
+    });
+  }
+
+  // One S3 copy request takes sources up to 5 GiB; a larger object is copied in parts by compose.
+  private static final long MAX_SINGLE_COPY = 5L << 30;
+
+  @Override
+  public void copy(String fromKey, String toKey) {
+    call("copy " + fromKey + " to " + toKey, () -> {
+      long size = client.statObject(StatObjectArgs.builder().bucket(bucket).object(fromKey).build()).size();
+      if (size <= MAX_SINGLE_COPY) {
+        client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(toKey)
+            .source(CopySource.builder().bucket(bucket).object(fromKey).build()).build());
+      } else {
+        client.composeObject(ComposeObjectArgs.builder().bucket(bucket).object(toKey)
+            .sources(List.of(ComposeSource.builder().bucket(bucket).object(fromKey).build())).build());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void delete(String key) {
+    call("delete " + key, () -> {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+      return null;
     });
   }
 

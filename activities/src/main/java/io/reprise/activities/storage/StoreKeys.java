@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * jobs/{jobId}/provenance.json            what the job ran and on what
  * jobs/{jobId}/logs/{step}.log            full logs of the steps that have one
  * jobs/{jobId}/work/{path}                working directories of jobs stored before blobs existed (still read)
+ * staging/{random}                        bytes on their way to a blob, until their hash is checked
  * </pre>
  * A job's working directory is content-addressed: its manifest points at blobs, so a re-run whose files are
  * identical adds no bytes for them.
@@ -39,6 +40,11 @@ public final class StoreKeys {
 
   public static String jobManifest(String jobId) {
     return jobFile(jobId, "manifest.json");
+  }
+
+  /** Where bytes wait while their hash is checked, before they are copied to their blob. */
+  public static String staging(String token) {
+    return "staging/" + token;
   }
 
   /** The key of the bytes whose SHA-256 is given (64 lower-case hex digits). */
