@@ -203,7 +203,7 @@ public class JobActivitiesImpl implements JobActivities {
 
   /** The final stage's base image and its id on the engine (null for scratch or an image no longer there). */
   private BaseImage baseImage(Path compendium) throws IOException, InvalidCompendiumException {
-    String base = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true, List::of).baseImage();
+    String base = DockerfileCheck.finalBase(compendium.resolve("Dockerfile"));
     boolean onEngine = base != null && !base.equalsIgnoreCase("scratch") && engine.imageExists(base);
     return new BaseImage(base, onEngine ? engine.imageId(base) : null);
   }
