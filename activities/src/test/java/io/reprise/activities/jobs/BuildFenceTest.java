@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.model.Container;
+import io.reprise.activities.Compendia;
 import io.reprise.activities.TestStack;
 import io.reprise.activities.compendia.ManifestLimits;
 import io.reprise.activities.docker.ContainerEngine.BuildLimits;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
+import io.reprise.activities.storage.MinioArtifactStore;
+import io.reprise.activities.storage.StoreKeys;
 import io.reprise.workflows.jobs.JobActivities;
 import io.reprise.workflows.jobs.JobActivities.CompileRequest;
 import io.reprise.workflows.jobs.JobActivities.CompileResult;
+import io.reprise.workflows.jobs.JobActivities.ValidateRequest;
 import io.reprise.workflows.jobs.JobFailure;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -21,13 +25,16 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,24 +45,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fence around a build, on the real Docker engine: limits on memory, CPU, processes, time and log, a heartbeat
- * that does not depend on output, and a cancel that stops the build at once. Compile reads only the job's folder,
- * so each test writes its compendium there as validate would have, and the store is never used.
+ * The fence around a build, on the real Docker engine and MinIO: no URL sources and no other job's image, limits on
+ * memory, CPU, processes, time and log, a heartbeat that does not depend on output, and a cancel that stops the
+ * build at once. Compile reads only the job's folder, so most tests write their Dockerfile there as validate would
+ * have; the tests of what validate refuses store an archive as a compendium.
  */
 class BuildFenceTest {
 
   // A short heartbeat timeout: the SDK then sends heartbeats every 80% of it, so cancellation arrives quickly and a
   // build that stops heartbeating fails its attempt within seconds.
   private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
+  private static final String BUCKET = "reprise-build-test";
   private static final BuildLimits ROOMY = new BuildLimits(512L << 20, 1.0, 256, Duration.ofMinutes(2));
 
   @TempDir
   Path workRoot;
 
   private TestActivityEnvironment env;
+  private MinioArtifactStore store;
   private JobActivities activities;
   private final DockerContainerEngine engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
   private final List<String> jobs = new ArrayList<>();
+  private final Map<String, String> storedCompendia = new HashMap<>();
   private final List<Instant> heartbeats = new CopyOnWriteArrayList<>();
 
   private void start(BuildLimits limits, long logMaxBytes) {
@@ -64,8 +75,8 @@ class BuildFenceTest {
         false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"), Duration.ofMinutes(7),
         limits, logMaxBytes);
     env = TestActivityEnvironment.newInstance();
-    // Compile never touches the store: its input is the job's folder, its output an image and a log file.
-    env.registerActivitiesImplementations(new JobActivitiesImpl(null, engine, settings));
+    store = MinioArtifactStore.connect(TestStack.minio(BUCKET));
+    env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     env.setActivityHeartbeatListener(String.class, tail -> heartbeats.add(Instant.now()));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(3))
@@ -94,6 +105,29 @@ class BuildFenceTest {
     return job;
   }
 
+  /** A job of a compendium stored with these files, not yet validated. */
+  private String storedJob(Map<String, String> files) {
+    String compendium = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 11);
+    byte[] archive = Compendia.zip(files);
+    store.put(StoreKeys.compendiumArchive(compendium), new ByteArrayInputStream(archive), archive.length,
+        "application/zip");
+    String job = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 11);
+    jobs.add(job);
+    storedCompendia.put(job, compendium);
+    return job;
+  }
+
+  private JobActivities.ValidateResult validate(String job) {
+    return activities.validate(new ValidateRequest(job, storedCompendia.get(job)));
+  }
+
+  private static ApplicationFailure invalid(Runnable call) {
+    ActivityFailure failure = assertThrows(ActivityFailure.class, call::run);
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failure.getCause(), failure.toString());
+    assertEquals(JobFailure.INVALID_COMPENDIUM.name(), cause.getType(), cause.getOriginalMessage());
+    return cause;
+  }
+
   private CompileResult compile(String job) {
     return activities.compile(new CompileRequest(job, ""));
   }
@@ -113,6 +147,35 @@ class BuildFenceTest {
 
   private static String marker() {
     return "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @Test
+  void addOfAUrlOnTheHostIsRefusedBeforeAnyBuild() {
+    start(ROOMY, 1 << 20);
+    // MinIO listens on the host's loopback; the engine, not the build's network-less container, would fetch this.
+    String job = storedJob(Map.of("Dockerfile",
+        "FROM reprise/busybox\nADD http://127.0.0.1:9000/minio/health/live /fetched\nRUN ls -l /fetched\n"));
+
+    ApplicationFailure failure = invalid(() -> validate(job));
+
+    assertTrue(failure.getOriginalMessage().startsWith("Dockerfile line 2: ADD http://127.0.0.1:9000/"),
+        failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("builds have none"), failure.getOriginalMessage());
+  }
+
+  @Test
+  void anotherJobsImageIsNoBaseEvenThoughItIsOnTheEngine() throws IOException {
+    start(ROOMY, 1 << 20);
+    String first = job("FROM reprise/busybox\nRUN echo secret > /secret.txt\n");
+    compile(first);
+    String image = JobActivitiesImpl.imageTag(first).replace(":latest", "");
+    String second = storedJob(Map.of("Dockerfile", "ARG B=" + image + "\nFROM $B\nRUN cat /secret.txt\n"));
+
+    ApplicationFailure failure = invalid(() -> validate(second));
+
+    assertTrue(failure.getOriginalMessage().contains("FROM " + image + " names the image of another job"),
+        failure.getOriginalMessage());
+    assertTrue(failure.getOriginalMessage().contains("reprise/busybox:latest"), failure.getOriginalMessage());
   }
 
   @Test
