@@ -3,6 +3,7 @@ package io.reprise.worker;
 import io.reprise.activities.audits.AuditActivitiesImpl;
 import io.reprise.activities.audits.JobComparison;
 import io.reprise.activities.compendia.ManifestLimits;
+import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
 import io.reprise.activities.jobs.ExecutionSettings;
@@ -50,9 +51,12 @@ class WorkerConfiguration {
     ManifestLimits limits = new ManifestLimits(execute.timeout(), execute.maxTimeout(), execute.memory().toBytes(),
         execute.maxMemory().toBytes(), execute.cpus(), execute.maxCpus(), execute.disk().toBytes(),
         execute.disk().toBytes() <= 0 ? 0 : Math.max(execute.disk().toBytes(), execute.maxDisk().toBytes()));
+    WorkerProperties.Build build = properties.build();
+    ContainerEngine.BuildLimits buildLimits = new ContainerEngine.BuildLimits(build.memory().toBytes(), build.cpus(),
+        build.pids(), build.timeout());
     return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
         properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin,
-        properties.temporal().hostWait(), execute.logMax().toBytes()));
+        properties.temporal().hostWait(), buildLimits, build.logMax().toBytes(), execute.logMax().toBytes()));
   }
 
   @Bean

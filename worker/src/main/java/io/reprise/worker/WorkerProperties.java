@@ -7,10 +7,10 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the worker, bound from {@code reprise.*}: the Docker engine, MinIO, the task queues, and the fence
- * around each job with the most a compendium may ask for.
+ * around each job with the most a compendium may ask for, and the fence around each image build.
  */
 @ConfigurationProperties("reprise")
-public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Execute execute) {
+public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Execute execute, Build build) {
 
   public record Docker(String host) {}
 
@@ -26,4 +26,10 @@ public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Ex
   public record Execute(Path workRoot, String user, long pids, Duration timeout, Duration maxTimeout,
       DataSize memory, DataSize maxMemory, double cpus, double maxCpus, boolean removeImages, DataSize disk,
       DataSize maxDisk, DataSize logMax) {}
+
+  /**
+   * The fence around an image build: memory (swap included), CPUs, processes of all its steps together, its
+   * wall-clock time, and how many bytes of its log are kept.
+   */
+  public record Build(DataSize memory, double cpus, long pids, Duration timeout, DataSize logMax) {}
 }

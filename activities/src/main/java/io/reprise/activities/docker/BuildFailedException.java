@@ -5,4 +5,8 @@ public class BuildFailedException extends RuntimeException {
   public BuildFailedException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  public BuildFailedException(String message) {
+    super(message);
+  }
 }

@@ -1,6 +1,7 @@
 package io.reprise.activities.docker;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -11,10 +12,22 @@ import java.util.function.Consumer;
 public interface ContainerEngine {
 
   /**
-   * Builds the image in the context folder with no network and tags it; each log line goes to the sink as it
-   * arrives. Answers the image id.
+   * Builds the image in the context folder with no network, within the limits, and tags it. Each log line goes to
+   * the sink as it arrives; the heartbeat is called about once a second while the build runs, whether or not it
+   * prints. When the heartbeat throws (the job was cancelled, the attempt is over), the build is stopped, its step
+   * container killed, and the exception passes on. A build past its time limit is stopped the same way and fails
+   * with a {@link BuildFailedException}.
    */
-  String build(Path context, String tag, Consumer<String> logLine);
+  Built build(Path context, String tag, BuildLimits limits, Consumer<String> logLine, Runnable heartbeat);
+
+  /**
+   * The fence around a build's steps: memory (swap included), CPUs, processes (all steps' processes together;
+   * 0 for none), and the wall-clock time of the whole build.
+   */
+  record BuildLimits(long memoryBytes, double cpus, long pids, Duration timeout) {}
+
+  /** The image a build made (its full id), and the limits it ran under, as a line for the step text. */
+  record Built(String imageId, String fence) {}
 
   /** True when the engine has an image by that name or id. */
   boolean imageExists(String reference);

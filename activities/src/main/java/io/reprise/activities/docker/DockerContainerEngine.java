@@ -2,13 +2,10 @@ package io.reprise.activities.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -17,8 +14,11 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.dockerfile.Dockerfile;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,9 +48,12 @@ public class DockerContainerEngine implements ContainerEngine {
   private static final long POLL_MILLIS = 1000;
 
   private final DockerClient docker;
+  // Builds go through the HTTP client directly: docker-java's build command has no CPU quota or cgroup parent.
+  private final DockerHttpClient http;
 
-  public DockerContainerEngine(DockerClient docker) {
+  public DockerContainerEngine(DockerClient docker, DockerHttpClient http) {
     this.docker = docker;
+    this.http = http;
   }
 
   public static DockerContainerEngine connect(DockerSettings settings) {
@@ -63,7 +66,7 @@ public class DockerContainerEngine implements ContainerEngine {
         .maxConnections(32)
         .connectionTimeout(Duration.ofSeconds(10))
         .build();
-    return new DockerContainerEngine(DockerClientImpl.getInstance(config, http));
+    return new DockerContainerEngine(DockerClientImpl.getInstance(config, http), http);
   }
 
   public DockerClient client() {
@@ -71,33 +74,69 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
-  public String build(Path context, String tag, Consumer<String> logLine) {
-    BuildImageResultCallback callback = new BuildImageResultCallback() {
-      @Override
-      public void onNext(BuildResponseItem item) {
-        if (item.getStream() != null) {
-          item.getStream().lines().filter(line -> !line.isBlank()).forEach(logLine);
-        }
-        if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
-          logLine.accept(item.getErrorDetail().getMessage());
-        }
-        super.onNext(item);
-      }
-    };
-    docker.buildImageCmd(context.toFile())
-        .withTags(Set.of(tag))
-        .withNetworkMode("none")
-        .withPull(false)
-        .withRemove(true)
-        .withForcerm(true)
-        .exec(callback);
+  public Built build(Path context, String tag, BuildLimits limits, Consumer<String> logLine, Runnable heartbeat) {
+    InputStream tar;
     try {
-      callback.awaitImageId();
-    } catch (DockerClientException e) {
-      throw new BuildFailedException(e.getMessage(), e);
+      tar = new Dockerfile(context.resolve("Dockerfile").toFile(), context.toFile()).parse().buildDockerFolderTar();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not pack the build context " + context.getFileName(), e);
     }
-    // The build stream only names the short id; the full content-addressed id is what provenance records.
-    return docker.inspectImageCmd(tag).exec().getId();
+    BuildCgroup cgroup = BuildCgroup.create(BuildCgroup.ROOT, tag, limits.pids());
+    ImageBuild build = new ImageBuild(http, tar, tag, limits, cgroup == null ? null : cgroup.parent(), logLine);
+    String fence = "memory " + (limits.memoryBytes() >> 20) + " MiB, " + limits.cpus() + " CPUs, "
+        + (cgroup == null ? "no process limit (this host offers no cgroup v1 pids controller)"
+        : limits.pids() + " processes") + ", " + limits.timeout().toSeconds() + " s, no network";
+    try {
+      build.start("build " + tag);
+      long deadline = System.nanoTime() + limits.timeout().toNanos();
+      while (!build.await(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)))) {
+        try {
+          heartbeat.run();
+        } catch (RuntimeException cancelled) {
+          // A cancelled job or an attempt that is over: nothing else will stop this build, and a retry builds again.
+          stopBuild(build, cgroup, tag);
+          throw cancelled;
+        }
+        if (System.nanoTime() >= deadline) {
+          stopBuild(build, cgroup, tag);
+          throw new BuildFailedException("the build ran past its time limit of " + limits.timeout().toSeconds()
+              + " s");
+        }
+      }
+      String id = build.imageId();
+      // The id the stream named, confirmed on the engine in the full form provenance records.
+      return new Built(docker.inspectImageCmd(id).exec().getId(), fence);
+    } finally {
+      if (cgroup != null) {
+        cgroup.remove();
+      }
+    }
+  }
+
+  /**
+   * Stops a build and makes sure none of its steps runs on: the engine kills the step when its request closes, and
+   * the step container (named in the stream, or found in the build's cgroup) is removed here too in case it has
+   * not.
+   */
+  private void stopBuild(ImageBuild build, BuildCgroup cgroup, String tag) {
+    Set<String> steps = new java.util.LinkedHashSet<>();
+    String step = build.stop(30_000);
+    if (step != null) {
+      steps.add(step);
+    }
+    if (cgroup != null) {
+      steps.addAll(cgroup.containers());
+    }
+    for (String container : steps) {
+      try {
+        docker.removeContainerCmd(container).withForce(true).exec();
+      } catch (NotFoundException gone) {
+        // The engine removed it first, as it should.
+      } catch (RuntimeException e) {
+        log.warn("could not remove step container {} of stopped build {}: {}", container, tag, e.getMessage());
+      }
+    }
+    log.info("stopped the build of {}", tag);
   }
 
   @Override

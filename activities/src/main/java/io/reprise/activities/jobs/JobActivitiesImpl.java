@@ -45,7 +45,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,44 +166,69 @@ public class JobActivitiesImpl implements JobActivities {
     Path compendium = compendiumDir(jobId, request.compendiumRoot());
     Path logFile = workspace.logDir(jobId).resolve(JobSteps.COMPILE + ".log");
     LogTail tail = new LogTail();
-    AtomicReference<RuntimeException> cancellation = new AtomicReference<>();
     String tag = imageTag(jobId);
     if (request.reuseImageId() != null) {
       return reuse(request.reuseImageId(), tag, compendium);
     }
     try {
+      // Validate checked the Dockerfile; checking again costs nothing and holds even if the engine's images changed.
+      DockerfileCheck.check(compendium.resolve("Dockerfile"), engine::baseImages);
       Files.createDirectories(logFile.getParent());
-      String imageId;
-      try (BufferedWriter logOut = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-        imageId = engine.build(compendium, tag, line -> {
+      ContainerEngine.Built built;
+      try (CappedLog logOut = new CappedLog(logFile, settings.buildLogMaxBytes())) {
+        // The engine calls the heartbeat on a timer, so a silent build still heartbeats; when the heartbeat throws
+        // (the job was cancelled, the attempt is over), the engine stops the build and the exception passes on.
+        built = engine.build(compendium, tag, settings.buildLimits(), line -> {
           tail.add(line);
-          writeLine(logOut, line);
-          if (cancellation.get() == null) {
-            try {
-              // Heartbeats are throttled by the SDK; their details carry the log tail the API shows live.
-              context.heartbeat(tail.toString());
-            } catch (RuntimeException cancelled) {
-              cancellation.set(cancelled);
-            }
-          }
-        });
+          logOut.add(line);
+        }, () -> context.heartbeat(tail.toString()));
       } catch (BuildFailedException e) {
-        if (cancellation.get() != null) {
-          throw cancellation.get();
-        }
         throw JobFailure.BUILD_FAILED.failure("the image did not build: " + e.getMessage() + "\n" + tail);
       }
-      if (cancellation.get() != null) {
-        throw cancellation.get();
-      }
       BaseImage base = baseImage(compendium);
-      return new CompileResult(imageId, tag, base.name(), base.id(),
-          "built image " + imageId + " (" + tag + ") on " + base.name() + "\n" + tail,
-          engine.imageEnvironment(imageId));
+      return new CompileResult(built.imageId(), tag, base.name(), base.id(),
+          "built image " + built.imageId() + " (" + tag + ") on " + base.name() + " within " + built.fence() + "\n"
+              + tail, engine.imageEnvironment(built.imageId()));
     } catch (InvalidCompendiumException e) {
       throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the build log of job " + jobId, e);
+    }
+  }
+
+  /**
+   * A build log that keeps its first bytes up to a limit and then one line that says the rest was dropped: the step
+   * text shows the newest lines anyway, and a build that prints without end must not fill the worker's disk.
+   */
+  private static final class CappedLog implements AutoCloseable {
+    private final BufferedWriter out;
+    private final long maxBytes;
+    private long written;
+    private boolean full;
+
+    CappedLog(Path file, long maxBytes) throws IOException {
+      this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      this.maxBytes = maxBytes;
+    }
+
+    synchronized void add(String line) {
+      if (full) {
+        return;
+      }
+      long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
+      if (written + bytes > maxBytes) {
+        full = true;
+        writeLine(out, "[reprise: the build log reached its limit of " + maxBytes + " bytes; later lines are "
+            + "dropped]");
+        return;
+      }
+      written += bytes;
+      writeLine(out, line);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      out.close();
     }
   }
 
@@ -229,7 +253,7 @@ public class JobActivitiesImpl implements JobActivities {
 
   /** The final stage's base image and its id on the engine (null for scratch or an image no longer there). */
   private BaseImage baseImage(Path compendium) throws IOException, InvalidCompendiumException {
-    String base = DockerfileCheck.check(compendium.resolve("Dockerfile"), ref -> true, List::of).baseImage();
+    String base = DockerfileCheck.finalBase(compendium.resolve("Dockerfile"));
     boolean onEngine = base != null && !base.equalsIgnoreCase("scratch") && engine.imageExists(base);
     return new BaseImage(base, onEngine ? engine.imageId(base) : null);
   }

@@ -70,7 +70,7 @@ abstract class JobActivitiesFixture {
         new ManifestLimits(Duration.ofSeconds(60), Duration.ofMinutes(5), 128L << 20, 256L << 20, 1.0, 1.0,
             DISK_LIMIT, 2 * DISK_LIMIT),
         false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"), Duration.ofMinutes(7),
-        LOG_LIMIT);
+        ExecutionSettings.DEFAULT_BUILD_LIMITS, ExecutionSettings.DEFAULT_BUILD_LOG_MAX_BYTES, LOG_LIMIT);
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()

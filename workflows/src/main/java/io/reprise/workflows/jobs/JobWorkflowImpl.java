@@ -53,8 +53,9 @@ public class JobWorkflowImpl implements JobWorkflow {
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
 
-  // Image builds can run long; an hour bounds a runaway build. The build heartbeats with its log tail, so a dead
-  // worker is noticed within a minute, and a cancelled job waits until the build has stopped.
+  // The worker stops a build at its own limit (reprise.build.timeout, 30 minutes by default); an hour only has to
+  // exceed it. The build heartbeats with its log tail every second whatever it prints, so a dead worker is noticed
+  // within a minute, and a cancelled job waits until the build has stopped, which takes seconds.
   private static final ActivityOptions COMPILE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(1))
       .setHeartbeatTimeout(Duration.ofMinutes(1))
