@@ -222,11 +222,14 @@ public final class SafeUnpacker {
     }
   }
 
-  /** Plain files only: contiguous files are plain files too; devices, fifos and unknown types are not. */
+  /**
+   * Plain files only. Contiguous and old GNU sparse files are plain files too (commons-compress fills a sparse
+   * file's holes as it reads); devices, fifos and unknown types are not, though {@code isFile()} says they are.
+   */
   private static boolean isRegularFile(TarArchiveEntry entry) {
     byte flag = entry.getLinkFlag();
     return flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM
-        || flag == TarArchiveEntry.LF_CONTIG;
+        || flag == TarArchiveEntry.LF_CONTIG || flag == TarArchiveEntry.LF_GNUTYPE_SPARSE;
   }
 
   private static String kind(TarArchiveEntry entry) {
