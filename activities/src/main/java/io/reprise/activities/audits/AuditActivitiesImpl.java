@@ -22,6 +22,12 @@ public class AuditActivitiesImpl implements AuditActivities {
     } catch (JobComparison.NotStoredException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), NOT_STORED);
     }
+    if (result.verdict().equals(JobComparison.NO_OUTPUTS)) {
+      // Nothing was compared, so the job neither reproduced nor failed to: the audit skips it, as it skips jobs
+      // whose outputs were never stored.
+      throw ApplicationFailure.newNonRetryableFailure("job " + originalJobId + " and its re-run "
+          + rerunJobId + " have no outputs: there is nothing to compare", NOT_STORED);
+    }
     List<String> mismatches = result.files().stream().filter(JobComparison.FileVerdict::mismatch)
         .limit(AuditedJob.MAX_MISMATCHES).map(file -> file.path() + " (" + file.verdict() + ")").toList();
     return new OutputComparison(result.reproduced(), result.counts(), mismatches);

@@ -2,6 +2,8 @@ package io.reprise.activities.audits;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import io.reprise.activities.compendia.CompendiumManifest;
@@ -23,19 +25,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Compares the outputs of two jobs, file by file, from the manifests their cleanup stored: each output is
  * {@code identical}, {@code different}, {@code only_in_a} or {@code only_in_b}. Small text files that differ come
- * with a unified diff; other files with their sizes and hashes. Outputs that job a's reprise.yml lists under
+ * with a unified diff; other files with their sizes and hashes. Outputs that job a's author lists under
  * {@code ignore} do not count against {@code reproduced}. The compare endpoint and audits share it.
+ *
+ * <p>The ignore list is the one validate read before the program ran, from job a's provenance.json, which cleanup
+ * stores under the job's own prefix where the program cannot write. The reprise.yml stored with the working
+ * directory is what the program left: it could have rewritten it ({@code ignore: ["**"]}) to forge the verdict.
  */
 public class JobComparison {
 
   /** Text files up to this size get a unified diff. */
   public static final long DIFF_MAX_BYTES = 64 * 1024;
+
+  /** The verdicts of a whole comparison; only {@link #REPRODUCED} counts as reproduced. */
+  public static final String REPRODUCED = "reproduced";
+  public static final String NOT_REPRODUCED = "not_reproduced";
+  /** Neither job kept any output: nothing was compared, so nothing reproduced either. */
+  public static final String NO_OUTPUTS = "no_outputs";
+
+  private static final String PROVENANCE = "provenance.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   // Only the ignore list of reprise.yml matters here; the limits are never used for a comparison.
   private static final ManifestLimits ANY = new ManifestLimits(Duration.ofDays(1), Duration.ofDays(1), 1L << 40,
@@ -65,8 +81,12 @@ public class JobComparison {
     }
   }
 
+  /**
+   * @param verdict {@code reproduced}, {@code not_reproduced}, or {@code no_outputs} when neither job has outputs
+   * @param reproduced true for the verdict {@code reproduced} only
+   */
   public record Comparison(@JsonProperty("job_a") String jobA, @JsonProperty("job_b") String jobB,
-      boolean reproduced, List<String> ignore, Map<String, Integer> counts, List<FileVerdict> files) {}
+      String verdict, boolean reproduced, List<String> ignore, Map<String, Integer> counts, List<FileVerdict> files) {}
 
   /** The whole comparison, with diffs of small text files. */
   public Comparison compare(String a, String b) {
@@ -100,17 +120,27 @@ public class JobComparison {
       verdicts.add(new FileVerdict(path, verdict, skip ? Boolean.TRUE : null, fa == null ? null : fa.size(),
           fb == null ? null : fb.size(), fa == null ? null : fa.sha256(), fb == null ? null : fb.sha256(), diff));
     }
-    boolean reproduced = verdicts.stream().noneMatch(FileVerdict::mismatch);
-    return new Comparison(a, b, reproduced, ignore, counts, verdicts);
+    String verdict = outputsA.isEmpty() && outputsB.isEmpty() ? NO_OUTPUTS
+        : verdicts.stream().noneMatch(FileVerdict::mismatch) ? REPRODUCED : NOT_REPRODUCED;
+    return new Comparison(a, b, verdict, verdict.equals(REPRODUCED), ignore, counts, verdicts);
   }
 
   private FileManifest manifest(String jobId) {
     return files.manifest(jobId).orElseThrow(() -> new NotStoredException(jobId));
   }
 
-  /** The ignore list of the compendium job a ran, read from the reprise.yml stored with its working directory. */
+  /**
+   * The ignore list of the compendium job a ran, as validate recorded it in the job's provenance. Jobs stored
+   * before provenance recorded it fall back to the stored reprise.yml, but only when the manifest says the program
+   * left it unchanged (an input, not an output); otherwise they have no ignore list.
+   */
   private List<String> ignoreList(String jobId, FileManifest manifest) {
-    FileManifest.Entry entry = manifest.file(CompendiumManifest.FILE_NAME).orElse(null);
+    Optional<List<String>> recorded = recordedIgnoreList(jobId);
+    if (recorded.isPresent()) {
+      return recorded.get();
+    }
+    FileManifest.Entry entry = manifest.file(CompendiumManifest.FILE_NAME).filter(file -> !file.output())
+        .orElse(null);
     if (entry == null) {
       return List.of();
     }
@@ -120,6 +150,21 @@ public class JobComparison {
       return List.of();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The ignore list of the job's provenance.json; empty when it has none or records none (older jobs). */
+  private Optional<List<String>> recordedIgnoreList(String jobId) {
+    try (InputStream in = files.open(jobId, PROVENANCE).orElse(null)) {
+      JsonNode ignore = in == null ? null : JSON.readTree(in).get("ignore");
+      if (ignore == null || !ignore.isArray()) {
+        return Optional.empty();
+      }
+      List<String> globs = new ArrayList<>();
+      ignore.forEach(glob -> globs.add(glob.asText()));
+      return Optional.of(List.copyOf(globs));
+    } catch (IOException e) {
+      throw new UncheckedIOException("the provenance of job " + jobId + " is unreadable", e);
     }
   }
 

@@ -26,6 +26,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.ActivityWorkerShutdownException;
+import io.temporal.failure.ApplicationFailure;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,10 +136,20 @@ public class JobActivitiesImpl implements JobActivities {
           worker.repriseVersion(), worker.workerHost());
       return new ValidateResult(settings.workerQueue(), root, run, summary.files(), summary.bytes(),
           manifest.warnings(), String.join("\n", lines), origin, settings.hostWait().toSeconds());
-    } catch (UnsafeArchiveException e) {
-      throw JobFailure.INVALID_COMPENDIUM.failure("the archive was refused: " + e.getMessage());
-    } catch (InvalidCompendiumException e) {
-      throw JobFailure.INVALID_COMPENDIUM.failure(e.getMessage());
+    } catch (UnsafeArchiveException | InvalidCompendiumException | ApplicationFailure e) {
+      // The job ends here for the user's fault, and its cleanup may run on another worker: nothing of the refused
+      // compendium may stay in this worker's folder. Infrastructure errors keep it for the retry, which starts
+      // from a clean folder anyway.
+      try {
+        workspace.delete(jobId);
+      } catch (IOException leftBehind) {
+        log.warn("could not delete the folder of job {} after validate failed", jobId, leftBehind);
+      }
+      if (e instanceof ApplicationFailure failure) {
+        throw failure;
+      }
+      throw JobFailure.INVALID_COMPENDIUM.failure(e instanceof UnsafeArchiveException
+          ? "the archive was refused: " + e.getMessage() : e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare the folder of job " + jobId, e);
     }

@@ -177,7 +177,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     return new Provenance(origin.compendiumContentHash(), origin.dockerfileSha256(), imageId, baseImage,
         baseImageId, run.command(), environment, new Provenance.Limits(run.timeoutSeconds(), run.memoryBytes(),
         run.cpus()), origin.dockerVersion(), origin.temporalServerVersion(), origin.repriseVersion(),
-        origin.workerHost());
+        origin.workerHost(), run.outputs(), run.ignore());
   }
 
   /**

@@ -7,6 +7,10 @@ import java.util.List;
  * Where a job's results came from, recorded on every job and stored beside its outputs: what it ran (compendium
  * content hash, Dockerfile hash, image and base image ids, command, environment, limits) and on what (Docker
  * engine, Temporal server, Reprise version, worker host).
+ *
+ * <p>{@code outputs} and {@code ignore} are the reprise.yml settings as validate read them, before the program ran:
+ * a comparison takes its ignore list from here, never from the reprise.yml stored after the run, which the program
+ * could have rewritten. Both are null in provenance recorded before they existed; new fields go at the end.
  */
 public record Provenance(
     @JsonProperty("compendium_content_hash") String compendiumContentHash,
@@ -20,7 +24,9 @@ public record Provenance(
     @JsonProperty("docker_version") String dockerVersion,
     @JsonProperty("temporal_server_version") String temporalServerVersion,
     @JsonProperty("reprise_version") String repriseVersion,
-    @JsonProperty("worker_host") String workerHost) {
+    @JsonProperty("worker_host") String workerHost,
+    List<String> outputs,
+    List<String> ignore) {
 
   public record Limits(@JsonProperty("timeout_seconds") long timeoutSeconds,
       @JsonProperty("memory_bytes") long memoryBytes, double cpus) {}

@@ -122,6 +122,8 @@ class JobWorkflowTest {
     assertEquals(List.of("PATH=/bin"), provenance.environment());
     assertEquals(600, provenance.limits().timeoutSeconds());
     assertEquals("host-1", provenance.workerHost());
+    assertEquals(FakeJobActivities.RUN.outputs(), provenance.outputs(), "what validate read, before the run");
+    assertEquals(FakeJobActivities.RUN.ignore(), provenance.ignore(), "what validate read, before the run");
     assertEquals(provenance, activities.lastCleanup.provenance(), "cleanup stores what the job shows");
   }
 

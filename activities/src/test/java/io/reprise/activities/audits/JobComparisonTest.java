@@ -1,0 +1,211 @@
+package io.reprise.activities.audits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reprise.activities.jobs.FileManifest;
+import io.reprise.activities.jobs.JobFiles;
+import io.reprise.activities.storage.ArtifactStore;
+import io.reprise.activities.storage.StoreKeys;
+import io.reprise.activities.storage.StoredObject;
+import io.reprise.workflows.audits.AuditActivities;
+import io.reprise.workflows.jobs.Provenance;
+import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Comparisons read from a store in memory, laid out as cleanup stores jobs. */
+class JobComparisonTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MemoryStore store = new MemoryStore();
+  private final JobComparison comparison = new JobComparison(new JobFiles(store));
+
+  /** One working-directory file of a stored job. */
+  private record StoredFile(String path, String content, boolean output) {}
+
+  private static StoredFile input(String path, String content) {
+    return new StoredFile(path, content, false);
+  }
+
+  private static StoredFile output(String path, String content) {
+    return new StoredFile(path, content, true);
+  }
+
+  /** Stores a job as cleanup does: blobs, manifest.json, and provenance.json when ignore is given. */
+  private void storeJob(String jobId, List<String> recordedIgnore, StoredFile... files) throws IOException {
+    List<FileManifest.Entry> entries = new ArrayList<>();
+    for (StoredFile file : files) {
+      byte[] bytes = file.content().getBytes(StandardCharsets.UTF_8);
+      String sha256 = sha256(bytes);
+      store.objects.put(StoreKeys.blob(sha256), bytes);
+      entries.add(new FileManifest.Entry(file.path(), bytes.length, sha256, file.output()));
+    }
+    store.objects.put(StoreKeys.jobManifest(jobId), JSON.writeValueAsBytes(new FileManifest(entries)));
+    if (recordedIgnore != null) {
+      Provenance provenance = new Provenance("sha256:content", "dockerfile", "sha256:image", "busybox",
+          "sha256:base", List.of(), List.of(), new Provenance.Limits(600, 1 << 29, 1.0), "27.0", "1.3", "0.1.0",
+          "host", List.of("**"), recordedIgnore);
+      store.objects.put(StoreKeys.jobFile(jobId, "provenance.json"), JSON.writeValueAsBytes(provenance));
+    }
+  }
+
+  /** A provenance.json as jobs stored before provenance recorded outputs and ignore. */
+  private void storeLegacyProvenance(String jobId) {
+    store.objects.put(StoreKeys.jobFile(jobId, "provenance.json"),
+        "{\"compendium_content_hash\":\"sha256:content\",\"image_id\":\"sha256:image\"}"
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aProgramThatRewritesRepriseYmlCannotWidenTheIgnoreList() throws IOException {
+    String rewritten = "ignore: [\"**\"]\n";
+    storeJob("a", List.of("results/run-*.log"), output("reprise.yml", rewritten), output("results/sum.txt", "1"));
+    storeJob("b", List.of("results/run-*.log"), output("reprise.yml", rewritten), output("results/sum.txt", "2"));
+
+    JobComparison.Comparison result = comparison.compare("a", "b");
+
+    assertEquals(List.of("results/run-*.log"), result.ignore());
+    assertEquals("not_reproduced", result.verdict());
+    assertFalse(result.reproduced());
+  }
+
+  @Test
+  void theIgnoreListValidateRecordedIsHonoured() throws IOException {
+    storeJob("a", List.of("results/run-*.log"), input("Dockerfile", "FROM x\n"),
+        output("results/run-1.log", "started 10:00"), output("results/sum.txt", "42"));
+    storeJob("b", List.of("results/run-*.log"), input("Dockerfile", "FROM x\n"),
+        output("results/run-1.log", "started 11:00"), output("results/sum.txt", "42"));
+
+    JobComparison.Comparison result = comparison.compare("a", "b");
+
+    assertEquals("reproduced", result.verdict());
+    assertTrue(result.reproduced());
+    JobComparison.FileVerdict log = result.files().stream()
+        .filter(file -> file.path().equals("results/run-1.log")).findFirst().orElseThrow();
+    assertEquals("different", log.verdict());
+    assertEquals(Boolean.TRUE, log.ignored());
+  }
+
+  @Test
+  void jobsStoredBeforeProvenanceRecordedIgnoreUseRepriseYmlOnlyWhenTheProgramLeftItUnchanged() throws IOException {
+    String manifest = "ignore: [\"results/run-*.log\"]\n";
+    storeJob("kept", null, input("reprise.yml", manifest), output("results/run-1.log", "10:00"));
+    storeLegacyProvenance("kept");
+    storeJob("changed", null, output("reprise.yml", manifest), output("results/run-1.log", "10:00"));
+    storeLegacyProvenance("changed");
+    storeJob("b", null, input("reprise.yml", manifest), output("results/run-1.log", "11:00"));
+
+    JobComparison.Comparison unchanged = comparison.compare("kept", "b");
+    JobComparison.Comparison rewritten = comparison.compare("changed", "b");
+
+    assertEquals(List.of("results/run-*.log"), unchanged.ignore());
+    assertEquals("reproduced", unchanged.verdict());
+    assertEquals(List.of(), rewritten.ignore(), "a reprise.yml the program wrote is not the author's");
+    assertEquals("not_reproduced", rewritten.verdict());
+  }
+
+  @Test
+  void twoJobsWithoutOutputsHaveAVerdictOfTheirOwn() throws IOException {
+    storeJob("a", List.of(), input("Dockerfile", "FROM x\n"));
+    storeJob("b", List.of(), input("Dockerfile", "FROM x\n"));
+
+    JobComparison.Comparison result = comparison.compare("a", "b");
+
+    assertEquals("no_outputs", result.verdict());
+    assertFalse(result.reproduced());
+  }
+
+  @Test
+  void anAuditSkipsJobsWithoutOutputsInsteadOfCallingThemReproduced() throws IOException {
+    storeJob("a", List.of(), input("Dockerfile", "FROM x\n"));
+    storeJob("b", List.of(), input("Dockerfile", "FROM x\n"));
+
+    ApplicationFailure failure = assertThrows(ApplicationFailure.class,
+        () -> new AuditActivitiesImpl(comparison).compareOutputs("a", "b"));
+
+    assertEquals(AuditActivities.NOT_STORED, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("no outputs"), failure.getOriginalMessage());
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Objects in a map; enough of the store for reading jobs back. */
+  private static final class MemoryStore implements ArtifactStore {
+    final Map<String, byte[]> objects = new TreeMap<>();
+
+    @Override
+    public void put(String key, Path file, String contentType) {
+      try {
+        objects.put(key, Files.readAllBytes(file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void put(String key, InputStream data, long size, String contentType) {
+      try {
+        objects.put(key, data.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) {
+      return Optional.ofNullable(objects.get(key))
+          .map(bytes -> new StoredObject(key, bytes.length, "application/octet-stream", null));
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+      return Optional.ofNullable(objects.get(key)).map(ByteArrayInputStream::new);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key, long offset, long length) {
+      return Optional.ofNullable(objects.get(key))
+          .map(bytes -> new ByteArrayInputStream(bytes, (int) offset, (int) Math.min(length, bytes.length - offset)));
+    }
+
+    @Override
+    public void download(String key, Path target) {
+      try {
+        Files.write(target, objects.get(key));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+      return objects.keySet().stream().filter(key -> key.startsWith(prefix))
+          .map(key -> stat(key).orElseThrow()).toList();
+    }
+  }
+}
