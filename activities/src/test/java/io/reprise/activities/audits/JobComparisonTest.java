@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.jobs.FileManifest;
 import io.reprise.activities.jobs.JobFiles;
-import io.reprise.activities.storage.ArtifactStore;
+import io.reprise.activities.storage.MemoryArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.activities.storage.StoredObject;
 import io.reprise.workflows.audits.AuditActivities;
@@ -36,7 +36,7 @@ class JobComparisonTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final MemoryStore store = new MemoryStore();
+  private final MemoryArtifactStore store = new MemoryArtifactStore();
   private final JobComparison comparison = new JobComparison(new JobFiles(store));
 
   /** One working-directory file of a stored job. */
@@ -151,61 +151,6 @@ class JobComparisonTest {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Objects in a map; enough of the store for reading jobs back. */
-  private static final class MemoryStore implements ArtifactStore {
-    final Map<String, byte[]> objects = new TreeMap<>();
-
-    @Override
-    public void put(String key, Path file, String contentType) {
-      try {
-        objects.put(key, Files.readAllBytes(file));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void put(String key, InputStream data, long size, String contentType) {
-      try {
-        objects.put(key, data.readAllBytes());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public Optional<StoredObject> stat(String key) {
-      return Optional.ofNullable(objects.get(key))
-          .map(bytes -> new StoredObject(key, bytes.length, "application/octet-stream", null));
-    }
-
-    @Override
-    public Optional<InputStream> open(String key) {
-      return Optional.ofNullable(objects.get(key)).map(ByteArrayInputStream::new);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key, long offset, long length) {
-      return Optional.ofNullable(objects.get(key))
-          .map(bytes -> new ByteArrayInputStream(bytes, (int) offset, (int) Math.min(length, bytes.length - offset)));
-    }
-
-    @Override
-    public void download(String key, Path target) {
-      try {
-        Files.write(target, objects.get(key));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) {
-      return objects.keySet().stream().filter(key -> key.startsWith(prefix))
-          .map(key -> stat(key).orElseThrow()).toList();
     }
   }
 }
