@@ -1,5 +1,6 @@
 package io.reprise.api.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -55,7 +56,11 @@ public final class ServerErrors {
     }
   }
 
-  /** The /error path: the error's status with a text of ours; a direct request for /error is a 404. */
+  /**
+   * The /error path: the error's status with a text of ours; a direct request for /error is a 404. It is no part
+   * of the API, so the OpenAPI description leaves it out.
+   */
+  @Hidden
   @RestController
   static class Endpoint implements ErrorController {
 
