@@ -105,7 +105,10 @@ class JobController {
     return follower.follow(id);
   }
 
-  /** The job; {@code ?steps=all} adds whole step logs and details (image ids, exit code, links). */
+  /**
+   * The job; {@code ?steps=all} adds the end of each step log (its last 64 KiB) and details (image ids, exit code,
+   * links).
+   */
   @GetMapping({"/{id}", "/{id}/"})
   JobView view(@PathVariable String id, @RequestParam(name = "steps", required = false) String steps) {
     if (steps != null && !steps.equals("all")) {

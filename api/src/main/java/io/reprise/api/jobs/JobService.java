@@ -268,6 +268,10 @@ public class JobService {
       return null;
     }
     long size = object.get().size();
+    if (size == 0) {
+      // A ranged read of nothing is an error to MinIO's client.
+      return "";
+    }
     long offset = Math.max(0, size - STEP_LOG_TAIL);
     byte[] bytes;
     try (InputStream in = store.open(key, offset, size - offset).orElseGet(InputStream::nullInputStream)) {
@@ -324,7 +328,8 @@ public class JobService {
     return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
         attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
-        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(), state.baseImageId(),
+        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
+        state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);

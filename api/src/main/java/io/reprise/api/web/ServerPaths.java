@@ -49,7 +49,7 @@ public final class ServerPaths {
       return true;
     }
     for (String segment : segments) {
-      if (segment.equals(".state") || segment.startsWith("reprise-jobs")) {
+      if (segment.equals(".state") || segment.equals("reprise-jobs")) {
         return true;
       }
     }

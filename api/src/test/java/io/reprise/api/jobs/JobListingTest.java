@@ -96,7 +96,8 @@ class JobListingTest {
     WorkflowClient temporal = mock(WorkflowClient.class);
     when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("default").build());
     WorkflowServiceStubs stubs = mock(WorkflowServiceStubs.class);
-    WorkflowServiceGrpc.WorkflowServiceBlockingStub blocking = mock(WorkflowServiceGrpc.WorkflowServiceBlockingStub.class);
+    WorkflowServiceGrpc.WorkflowServiceBlockingStub blocking =
+        mock(WorkflowServiceGrpc.WorkflowServiceBlockingStub.class);
     when(temporal.getWorkflowServiceStubs()).thenReturn(stubs);
     when(stubs.blockingStub()).thenReturn(blocking);
     when(blocking.listWorkflowExecutions(any())).thenThrow(

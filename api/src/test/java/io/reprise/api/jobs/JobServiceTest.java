@@ -81,6 +81,7 @@ class JobServiceTest {
     long size = 64L << 20;
     store.putGenerated(StoreKeys.jobLog(JOB, "execute"), size);
     store.put(StoreKeys.jobLog(JOB, "compile"), "Step 1/3 : FROM python:3.12-slim\nSuccessfully built\n");
+    store.put(StoreKeys.jobLog(JOB, "validate"), "");
     describeAs(ended(succeeded(), null));
 
     JobView view = jobs.view(JOB, true);
@@ -95,6 +96,7 @@ class JobServiceTest {
     assertTrue(execute.endsWith(String.valueOf(last).repeat(63) + "\n"));
     assertTrue(store.bytesRead() < 2 * TAIL, "read " + store.bytesRead() + " bytes");
     assertEquals("Step 1/3 : FROM python:3.12-slim\nSuccessfully built\n", view.steps().get("compile").text());
+    assertEquals("", view.steps().get("validate").text());
   }
 
   @Test
