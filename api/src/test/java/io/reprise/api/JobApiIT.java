@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class JobApiIT {
 
   private final ApiClient api = new ApiClient();
+  private static final String FAILS_FAST = "FROM reprise/busybox\nCOPY missing.txt /missing.txt\n";
 
   private JsonNode get(String pathAndQuery, int expectedStatus) throws Exception {
     return api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + pathAndQuery)).GET().build(), expectedStatus);
@@ -60,8 +61,9 @@ class JobApiIT {
   @Test
   void pagingVisitsEveryJobOnceWhileNewJobsArrive() throws Exception {
     String user = "lister-" + UUID.randomUUID().toString().substring(0, 8);
-    // Validate fails at once (no such base image), so two hundred jobs end within seconds.
-    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
+    // The build fails at its first step (a COPY of a file the compendium lacks) without starting a container, so
+    // two hundred jobs end within seconds. A missing base image no longer gets that far: the upload refuses it.
+    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", FAILS_FAST)));
     Set<String> started = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       started.add(startAs(compendiumId, user));
@@ -100,7 +102,7 @@ class JobApiIT {
   void filtersNarrowTheListAndBadParametersAreRefused() throws Exception {
     String user = "filter-" + UUID.randomUUID().toString().substring(0, 8);
     String good = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCMD [\"true\"]\n")));
-    String bad = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
+    String bad = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", FAILS_FAST)));
     String succeeded = startAs(good, user);
     String failed = startAs(bad, user);
     api.awaitEnd(succeeded);
@@ -217,8 +219,8 @@ class JobApiIT {
 
   @Test
   void idempotencyKeyAnswersTheSameJobAndRefusesAnotherCompendium() throws Exception {
-    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")));
-    String other = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/else\n")));
+    String compendiumId = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", FAILS_FAST)));
+    String other = api.uploadCompendium(Compendia.zip(Map.of("Dockerfile", FAILS_FAST + "# another\n")));
     String key = "retry-" + UUID.randomUUID();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
         .header("Content-Type", "application/x-www-form-urlencoded").header("Idempotency-Key", key);
@@ -270,6 +272,20 @@ class JobApiIT {
     assertTrue(tooLarge.get("error").asText().contains("larger than this server accepts"));
     assertTrue(notAnArchive.get("error").asText().contains("zip or tar.gz"));
     assertTrue(empty.get("error").asText().contains("empty"));
+  }
+
+  @Test
+  void uploadsThatCouldNotRunAreRefusedWithEveryProblemNamed() throws Exception {
+    JsonNode emptyZip = api.upload(Compendia.zip(Map.of()), 400);
+    JsonNode noBaseImage = api.upload(Compendia.zip(Map.of("Dockerfile", "FROM nowhere/nothing\n")), 400);
+    JsonNode twoProblems = api.upload(Compendia.zip(Map.of("run.sh", "true\n", "reprise.yml", "colour: x\n")), 400);
+
+    assertTrue(emptyZip.get("error").asText().contains("holds no files"));
+    // The stack's workers publish their engine's base images; reprise/busybox is one, nowhere/nothing is not.
+    assertTrue(noBaseImage.get("error").asText().contains("nowhere/nothing"));
+    assertTrue(noBaseImage.get("error").asText().contains("reprise/busybox"));
+    assertTrue(twoProblems.get("error").asText().contains("no Dockerfile"));
+    assertTrue(twoProblems.get("error").asText().contains("unknown key 'colour'"));
   }
 
   private static void assertNotNullCreated(JsonNode compendium) {

@@ -64,6 +64,14 @@ public final class DockerfileCheck {
     return check(dockerfile, availableImages);
   }
 
+  /**
+   * Every check but whether the base images are on an engine, for a caller that cannot know (the API when no worker
+   * has published its engine's images lately). Other jobs' images, ids and digests are still refused.
+   */
+  public static Result checkWithoutEngine(Path dockerfile) throws IOException, InvalidCompendiumException {
+    return check(Files.readAllLines(dockerfile), null);
+  }
+
   /** The final stage's base image as the Dockerfile names it, without checking it against the engine. */
   public static String finalBase(Path dockerfile) throws IOException, InvalidCompendiumException {
     return new Reader(Files.readAllLines(dockerfile)).read().finalBase;
@@ -77,9 +85,10 @@ public final class DockerfileCheck {
       String image = from.getKey();
       String where = "Dockerfile line " + from.getValue() + ": ";
       if (available == null) {
-        available = baseImages.get();
+        available = baseImages == null ? List.of() : baseImages.get();
       }
-      String list = "available base images: " + (available.isEmpty() ? "none" : String.join(", ", available));
+      String list = baseImages == null ? "name one of the workers' base images by its tag"
+          : "available base images: " + (available.isEmpty() ? "none" : String.join(", ", available));
       if (isJobImage(image)) {
         throw new InvalidCompendiumException(where + "FROM " + image + " names the image of another job; a build "
             + "starts from a base image only; " + list);
@@ -88,7 +97,8 @@ public final class DockerfileCheck {
         throw new InvalidCompendiumException(where + "FROM " + image + " names an image by id or digest; name a "
             + "base image by its tag; " + list);
       }
-      if (!available.contains(withTag(image))) {
+      String wanted = reference(image);
+      if (baseImages != null && available.stream().map(DockerfileCheck::reference).noneMatch(wanted::equals)) {
         throw new InvalidCompendiumException(where + "the base image " + image + " is not on this server, and "
             + "builds never pull (a base image is named by its tag, as listed); " + list);
       }
@@ -102,10 +112,21 @@ public final class DockerfileCheck {
         || lower.contains("/" + DockerContainerEngine.JOB_IMAGE_PREFIX);
   }
 
-  /** A reference as the engine lists its tags: name:tag, with latest when no tag is given. */
-  private static String withTag(String image) {
-    int slash = image.lastIndexOf('/');
-    return image.indexOf(':', slash + 1) < 0 ? image + ":latest" : image;
+  /**
+   * An image reference as Docker compares it: the default registry and library prefix dropped, and ":latest"
+   * added when there is no tag, so that {@code FROM alpine} matches the engine's {@code alpine:latest}.
+   */
+  public static String reference(String image) {
+    String name = image.trim();
+    for (String prefix : List.of("docker.io/library/", "index.docker.io/library/", "docker.io/",
+        "index.docker.io/", "library/")) {
+      if (name.startsWith(prefix)) {
+        name = name.substring(prefix.length());
+        break;
+      }
+    }
+    String last = name.substring(name.lastIndexOf('/') + 1);
+    return name.contains("@") || last.contains(":") ? name : name + ":latest";
   }
 
   /** One pass over the instructions: stages, global ARGs, the base images named, and every refusal. */

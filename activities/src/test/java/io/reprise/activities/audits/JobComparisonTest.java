@@ -56,21 +56,21 @@ class JobComparisonTest {
     for (StoredFile file : files) {
       byte[] bytes = file.content().getBytes(StandardCharsets.UTF_8);
       String sha256 = sha256(bytes);
-      store.objects.put(StoreKeys.blob(sha256), bytes);
+      store.objects().put(StoreKeys.blob(sha256), bytes);
       entries.add(new FileManifest.Entry(file.path(), bytes.length, sha256, file.output()));
     }
-    store.objects.put(StoreKeys.jobManifest(jobId), JSON.writeValueAsBytes(new FileManifest(entries)));
+    store.objects().put(StoreKeys.jobManifest(jobId), JSON.writeValueAsBytes(new FileManifest(entries)));
     if (recordedIgnore != null) {
       Provenance provenance = new Provenance("sha256:content", "dockerfile", "sha256:image", "busybox",
           "sha256:base", List.of(), List.of(), new Provenance.Limits(600, 1 << 29, 1.0), "27.0", "1.3", "0.1.0",
           "host", List.of("**"), recordedIgnore);
-      store.objects.put(StoreKeys.jobFile(jobId, "provenance.json"), JSON.writeValueAsBytes(provenance));
+      store.objects().put(StoreKeys.jobFile(jobId, "provenance.json"), JSON.writeValueAsBytes(provenance));
     }
   }
 
   /** A provenance.json as jobs stored before provenance recorded outputs and ignore. */
   private void storeLegacyProvenance(String jobId) {
-    store.objects.put(StoreKeys.jobFile(jobId, "provenance.json"),
+    store.objects().put(StoreKeys.jobFile(jobId, "provenance.json"),
         "{\"compendium_content_hash\":\"sha256:content\",\"image_id\":\"sha256:image\"}"
             .getBytes(StandardCharsets.UTF_8));
   }

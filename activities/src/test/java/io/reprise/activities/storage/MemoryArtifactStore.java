@@ -1,19 +1,45 @@
 package io.reprise.activities.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The artifact store as a map in memory, for tests that need no MinIO. */
-public final class MemoryArtifactStore implements ArtifactStore {
-  public final Map<String, byte[]> objects = new TreeMap<>();
+/**
+ * An artifact store in memory, for tests that need no MinIO. Besides stored bytes it holds generated objects: a size
+ * and a byte pattern, produced as they are read, so a test can store a log far larger than its heap and count how
+ * many bytes the code under test read.
+ */
+public class MemoryArtifactStore implements ArtifactStore {
+
+  private final Map<String, byte[]> objects = new TreeMap<>();
+  private final Map<String, Long> generated = new TreeMap<>();
+  private final AtomicLong bytesRead = new AtomicLong();
+
+  /** Stores an object of the given size whose bytes are the pattern repeated; nothing is held in memory. */
+  public void putGenerated(String key, long size) {
+    generated.put(key, size);
+  }
+
+  public void put(String key, String text) {
+    objects.put(key, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Bytes handed out by every stream opened so far. */
+  public long bytesRead() {
+    return bytesRead.get();
+  }
+
+  public Map<String, byte[]> objects() {
+    return objects;
+  }
 
   @Override
   public void put(String key, Path file, String contentType) {
@@ -35,25 +61,62 @@ public final class MemoryArtifactStore implements ArtifactStore {
 
   @Override
   public Optional<StoredObject> stat(String key) {
+    if (generated.containsKey(key)) {
+      return Optional.of(new StoredObject(key, generated.get(key), "text/plain", Instant.EPOCH));
+    }
     return Optional.ofNullable(objects.get(key))
-        .map(bytes -> new StoredObject(key, bytes.length, "application/octet-stream", null));
+        .map(bytes -> new StoredObject(key, bytes.length, "application/octet-stream", Instant.EPOCH));
   }
 
   @Override
   public Optional<InputStream> open(String key) {
-    return Optional.ofNullable(objects.get(key)).map(ByteArrayInputStream::new);
+    return open(key, 0, Long.MAX_VALUE);
   }
 
   @Override
   public Optional<InputStream> open(String key, long offset, long length) {
-    return Optional.ofNullable(objects.get(key))
-        .map(bytes -> new ByteArrayInputStream(bytes, (int) offset, (int) Math.min(length, bytes.length - offset)));
+    Optional<StoredObject> stat = stat(key);
+    if (stat.isEmpty()) {
+      return Optional.empty();
+    }
+    long end = Math.min(stat.get().size(), offset + Math.min(length, Long.MAX_VALUE - offset));
+    byte[] bytes = objects.get(key);
+    return Optional.of(new InputStream() {
+      long position = offset;
+
+      @Override
+      public int read() {
+        if (position >= end) {
+          return -1;
+        }
+        bytesRead.incrementAndGet();
+        return byteAt(position++);
+      }
+
+      @Override
+      public int read(byte[] buffer, int from, int count) {
+        if (position >= end) {
+          return -1;
+        }
+        int n = (int) Math.min(count, end - position);
+        for (int i = 0; i < n; i++) {
+          buffer[from + i] = (byte) byteAt(position++);
+        }
+        bytesRead.addAndGet(n);
+        return n;
+      }
+
+      private int byteAt(long at) {
+        // Generated objects are lines of 63 letters: "aaaa…\n", "bbbb…\n", and so on.
+        return bytes != null ? bytes[(int) at] & 0xff : at % 64 == 63 ? '\n' : 'a' + (int) (at / 64 % 26);
+      }
+    });
   }
 
   @Override
   public void download(String key, Path target) {
-    try {
-      Files.write(target, objects.get(key));
+    try (InputStream in = open(key).orElseThrow()) {
+      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -61,8 +124,11 @@ public final class MemoryArtifactStore implements ArtifactStore {
 
   @Override
   public List<StoredObject> list(String prefix) {
-    return objects.keySet().stream().filter(key -> key.startsWith(prefix))
-        .map(key -> stat(key).orElseThrow()).toList();
+    TreeMap<String, Long> sizes = new TreeMap<>();
+    objects.forEach((key, bytes) -> sizes.put(key, (long) bytes.length));
+    sizes.putAll(generated);
+    return sizes.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+        .map(e -> new StoredObject(e.getKey(), e.getValue(), "application/octet-stream", Instant.EPOCH)).toList();
   }
 
   @Override
@@ -73,5 +139,6 @@ public final class MemoryArtifactStore implements ArtifactStore {
   @Override
   public void delete(String key) {
     objects.remove(key);
+    generated.remove(key);
   }
 }

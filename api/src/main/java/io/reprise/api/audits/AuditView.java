@@ -2,6 +2,7 @@ package io.reprise.api.audits;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.reprise.api.web.ServerPaths;
 import io.reprise.workflows.audits.AuditSummary;
 import io.reprise.workflows.audits.AuditVerdict;
 import io.reprise.workflows.audits.AuditedJob;
@@ -57,7 +58,9 @@ public record AuditView(
   private static Job job(AuditedJob job) {
     String rerun = job.rerunJobId() == null ? null : "/api/v1/job/" + job.rerunJobId();
     boolean compared = job.verdict() == AuditVerdict.REPRODUCED || job.verdict() == AuditVerdict.NOT_REPRODUCED;
-    return new Job(job.jobId(), job.rerunJobId(), job.verdict().wireName(), job.text(), job.counts(),
+    // The text is a step's first line, which may carry the worker's paths: hidden as in the job view.
+    return new Job(job.jobId(), job.rerunJobId(), job.verdict().wireName(), ServerPaths.hide(job.text()),
+        job.counts(),
         job.mismatches(), job.reusedBytes(), job.newBytes(), "/api/v1/job/" + job.jobId(), rerun,
         compared ? "/api/v1/job/" + job.jobId() + "/compare/" + job.rerunJobId() : null);
   }

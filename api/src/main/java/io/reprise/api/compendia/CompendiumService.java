@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.compendia.ArchiveFormat;
 import io.reprise.activities.compendia.SafeUnpacker;
 import io.reprise.activities.compendia.UnpackLimits;
+import io.reprise.activities.compendia.UnpackSummary;
 import io.reprise.activities.compendia.UnsafeArchiveException;
 import io.reprise.activities.jobs.FileManifest;
 import io.reprise.activities.storage.ArtifactStore;
@@ -14,10 +15,13 @@ import io.reprise.api.web.ApiException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.util.FileSystemUtils;
@@ -25,8 +29,9 @@ import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Compendia as stored archives with their metadata. An upload is unpacked once into a temporary folder with the
- * same safe unpacker as validate, so an unsafe archive is refused before anything is stored, and every file's
- * SHA-256 is known from the start.
+ * same safe unpacker as validate, and checked with validate's static checks ({@link UploadCheck}), so an unsafe,
+ * corrupt or unrunnable archive is refused before anything is stored, and every file's SHA-256 is known from the
+ * start.
  */
 @Service
 public class CompendiumService {
@@ -35,9 +40,16 @@ public class CompendiumService {
 
   private final ArtifactStore store;
   private final SafeUnpacker unpacker = new SafeUnpacker(UnpackLimits.DEFAULT);
+  private final UploadCheck check;
 
+  @Autowired
   public CompendiumService(ArtifactStore store) {
+    this(store, new PublishedEngines(store, Clock.systemUTC()));
+  }
+
+  CompendiumService(ArtifactStore store, PublishedEngines engines) {
     this.store = store;
+    this.check = new UploadCheck(engines);
   }
 
   /**
@@ -60,10 +72,23 @@ public class CompendiumService {
     try {
       Path archive = scratch.resolve("archive");
       upload.transferTo(archive);
+      UnpackSummary summary;
       try {
-        unpacker.unpack(archive, scratch.resolve("files"));
+        summary = unpacker.unpack(archive, scratch.resolve("files"));
       } catch (UnsafeArchiveException e) {
         throw ApiException.badRequest("the archive was refused: " + e.getMessage());
+      } catch (FileSystemException e) {
+        // The server's own folder failed (permissions, a full disk): not the client's fault.
+        throw e;
+      } catch (IOException | IllegalArgumentException e) {
+        // A zip without its central directory, a tar.gz cut short, a gzip of something that is not a tar: the
+        // archive library reports them as I/O errors or bad header values.
+        throw ApiException.badRequest("the archive is truncated or corrupt: it cannot be read as a "
+            + format.name().toLowerCase().replace('_', '.') + " archive");
+      }
+      List<String> problems = check.problems(scratch.resolve("files"), summary);
+      if (!problems.isEmpty()) {
+        throw ApiException.badRequest("the compendium was refused: " + String.join("; ", problems));
       }
       List<FileManifest.Entry> files = List.copyOf(FileManifest.scan(scratch.resolve("files")).values());
       String id = Ids.newId();

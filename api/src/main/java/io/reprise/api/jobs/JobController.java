@@ -3,9 +3,16 @@ package io.reprise.api.jobs;
 import io.reprise.activities.audits.JobComparison;
 import io.reprise.api.Ids;
 import io.reprise.api.web.ApiException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.InputStreamResource;
-import java.util.List;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
@@ -21,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 @RestController
 @RequestMapping("/api/v1/job")
@@ -76,10 +84,19 @@ class JobController {
     return jobs.history(id);
   }
 
-  /** The job's logs as text, step by step: full logs where they are stored, the step text otherwise. */
+  /**
+   * The job's logs as text, step by step: full logs where they are stored, the step text otherwise. They are
+   * written on this thread as they are read from the store, so no log is held whole in memory; a
+   * StreamingResponseBody returned to Spring would run under the async request timeout, which would cut off a
+   * long download.
+   */
   @GetMapping(value = "/{id}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
-  String logs(@PathVariable String id) {
-    return jobs.logs(id);
+  @ApiResponse(responseCode = "200", description = "OK",
+      content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")))
+  void logs(@PathVariable String id, HttpServletResponse response) throws IOException {
+    StreamingResponseBody logs = jobs.logs(id);
+    response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
+    logs.writeTo(response.getOutputStream());
   }
 
   /** With follow=true: server-sent events of step changes and new log lines until the job ends. */
@@ -88,7 +105,10 @@ class JobController {
     return follower.follow(id);
   }
 
-  /** The job; {@code ?steps=all} adds whole step logs and details (image ids, exit code, links). */
+  /**
+   * The job; {@code ?steps=all} adds the end of each step log (its last 64 KiB) and details (image ids, exit code,
+   * links).
+   */
   @GetMapping({"/{id}", "/{id}/"})
   JobView view(@PathVariable String id, @RequestParam(name = "steps", required = false) String steps) {
     if (steps != null && !steps.equals("all")) {
@@ -130,7 +150,8 @@ class JobController {
 
   /**
    * Streams one stored file of the job. A single {@code Range: bytes=a-b} (or {@code a-}, or {@code -n}) answers
-   * 206 with that part; a range past the end answers 416.
+   * 206 with that part; a range past the end answers 416. The files are a program's output, served from the API's
+   * own origin, so no response may run in a browser: see {@link #untrusted}.
    */
   @GetMapping("/{id}/data/{*path}")
   ResponseEntity<InputStreamResource> data(@PathVariable String id, @PathVariable String path,
@@ -139,7 +160,7 @@ class JobController {
     JobService.StoredFile file = jobs.stat(id, relative);
     MediaType type = MediaType.parseMediaType(file.contentType());
     if (range == null || range.isBlank()) {
-      return ResponseEntity.ok().contentType(type).contentLength(file.size())
+      return untrusted(ResponseEntity.ok(), relative, type).contentType(type).contentLength(file.size())
           .header(HttpHeaders.ACCEPT_RANGES, "bytes")
           .body(new InputStreamResource(jobs.open(file, 0, file.size())));
     }
@@ -162,15 +183,39 @@ class JobController {
       end = -1;
     }
     if (start >= file.size() || end < start) {
-      return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+      return untrusted(ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE), relative, type)
           .header(HttpHeaders.CONTENT_RANGE, "bytes */" + file.size()).build();
     }
     long length = end - start + 1;
-    return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(type).contentLength(length)
+    return untrusted(ResponseEntity.status(HttpStatus.PARTIAL_CONTENT), relative, type).contentType(type)
+        .contentLength(length)
         .header(HttpHeaders.ACCEPT_RANGES, "bytes")
         .header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + file.size())
         .body(new InputStreamResource(jobs.open(file, start, length)));
   }
+
+  /**
+   * The headers that keep a stored file inert in a browser: no type sniffing, a sandbox with nothing allowed, and
+   * every type that could run (HTML, SVG, XML, scripts, and anything not known to be passive) sent as a download.
+   */
+  private static ResponseEntity.BodyBuilder untrusted(ResponseEntity.BodyBuilder response, String path,
+      MediaType type) {
+    response.header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", "sandbox; default-src 'none'");
+    boolean passive = PASSIVE_TYPES.stream().anyMatch(passiveType -> passiveType.equalsTypeAndSubtype(type));
+    if (!passive) {
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      response.header(HttpHeaders.CONTENT_DISPOSITION,
+          ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString());
+    }
+    return response;
+  }
+
+  /** Types a browser shows as text or a picture and never runs; PDF is left out, since a PDF may hold scripts. */
+  private static final List<MediaType> PASSIVE_TYPES = List.of(MediaType.TEXT_PLAIN, MediaType.valueOf("text/csv"),
+      MediaType.valueOf("text/tab-separated-values"), MediaType.TEXT_MARKDOWN, MediaType.valueOf("text/x-python"),
+      MediaType.valueOf("text/yaml"), MediaType.APPLICATION_JSON, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG,
+      MediaType.IMAGE_GIF);
 
   private static String text(Object value) {
     return value == null ? null : value.toString();

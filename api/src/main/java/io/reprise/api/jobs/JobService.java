@@ -4,10 +4,12 @@ import io.reprise.activities.jobs.ContentTypes;
 import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
+import io.reprise.activities.storage.StoredObject;
 import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.web.ApiException;
+import io.reprise.api.web.ServerPaths;
 import io.reprise.workflows.jobs.JobReport;
 import io.reprise.workflows.jobs.JobRequest;
 import io.reprise.workflows.jobs.JobSearchAttributes;
@@ -26,7 +28,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DataConverter;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +43,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** Jobs are Temporal workflows: started here, read back through describe (search attributes and memo). */
 @Service
@@ -194,42 +201,110 @@ public class JobService {
     return temporal.fetchHistory(jobId).toJson(true);
   }
 
-  /** Every step's log: the full stored log where there is one, the step's text otherwise. */
-  public String logs(String jobId) {
+  /**
+   * The most of a stored log that {@code ?steps=all} puts in a step's text. A failure shows at a log's end, and a
+   * program that prints gigabytes must not make a job view that large: the whole log is a link away.
+   */
+  static final int STEP_LOG_TAIL = 64 * 1024;
+
+  /**
+   * Every step's log: a header per step, then the full stored log where there is one, the step's text otherwise.
+   * The job is described at once, so an unknown job is a 404 before any byte is sent; the logs are then copied from
+   * the store to the client a buffer at a time, so a log of any size passes through a few kilobytes of memory.
+   */
+  public StreamingResponseBody logs(String jobId) {
     JobView view = view(jobId);
-    StringBuilder out = new StringBuilder();
-    view.steps().forEach((name, step) -> {
-      out.append("== ").append(name).append(": ").append(step.status());
-      if (step.start() != null) {
-        out.append(" (").append(step.start()).append(" .. ").append(step.end() == null ? "" : step.end())
-            .append(")");
+    return out -> {
+      for (Map.Entry<String, JobView.StepView> entry : view.steps().entrySet()) {
+        String name = entry.getKey();
+        JobView.StepView step = entry.getValue();
+        StringBuilder header = new StringBuilder("== ").append(name).append(": ").append(step.status());
+        if (step.start() != null) {
+          header.append(" (").append(step.start()).append(" .. ").append(step.end() == null ? "" : step.end())
+              .append(")");
+        }
+        out.write(header.append(" ==\n").toString().getBytes(StandardCharsets.UTF_8));
+        Optional<InputStream> stored = store.open(StoreKeys.jobLog(jobId, name));
+        int last;
+        if (stored.isPresent()) {
+          try (InputStream in = stored.get()) {
+            last = copy(in, out);
+          }
+        } else {
+          byte[] text = (step.text() == null ? "" : step.text()).getBytes(StandardCharsets.UTF_8);
+          out.write(text);
+          last = text.length == 0 ? -1 : text[text.length - 1];
+        }
+        if (last != -1 && last != '\n') {
+          out.write('\n');
+        }
       }
-      out.append(" ==\n");
-      String stored = storedText(StoreKeys.jobLog(jobId, name));
-      String body = stored != null ? stored : step.text() == null ? "" : step.text();
-      out.append(body);
-      if (!body.isEmpty() && !body.endsWith("\n")) {
-        out.append('\n');
-      }
-    });
-    return out.toString();
+      out.flush();
+    };
   }
 
-  private String storedText(String key) {
-    return store.open(key).map(in -> {
-      try (in) {
-        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+  /** Copies the stream and answers its last byte, or -1 when it was empty. */
+  private static int copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    int last = -1;
+    int read;
+    while ((read = in.read(buffer)) >= 0) {
+      if (read > 0) {
+        out.write(buffer, 0, read);
+        last = buffer[read - 1];
       }
-    }).orElse(null);
+    }
+    return last;
+  }
+
+  /**
+   * The end of a step's stored log, at most {@link #STEP_LOG_TAIL} bytes read with a ranged open; when the log is
+   * longer, a first line says so and where the whole log is. Null when the step stored no log.
+   */
+  private String storedTail(String jobId, String step) {
+    String key = StoreKeys.jobLog(jobId, step);
+    Optional<StoredObject> object = store.stat(key);
+    if (object.isEmpty()) {
+      return null;
+    }
+    long size = object.get().size();
+    if (size == 0) {
+      // A ranged read of nothing is an error to MinIO's client.
+      return "";
+    }
+    long offset = Math.max(0, size - STEP_LOG_TAIL);
+    byte[] bytes;
+    try (InputStream in = store.open(key, offset, size - offset).orElseGet(InputStream::nullInputStream)) {
+      bytes = in.readNBytes(STEP_LOG_TAIL);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the log " + key + " could not be read", e);
+    }
+    if (offset == 0) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    // The cut may fall inside a character: start at the next whole one.
+    int start = 0;
+    while (start < bytes.length && (bytes[start] & 0xc0) == 0x80) {
+      start++;
+    }
+    return "[truncated: the first " + (offset + start) + " of " + size + " bytes are not shown; the whole log is "
+        + dataUrl(jobId, "logs/" + step + ".log") + "]\n" + new String(bytes, start, bytes.length - start,
+        StandardCharsets.UTF_8);
+  }
+
+  private static String dataUrl(String jobId, String path) {
+    return "/api/v1/job/" + jobId + "/data/" + path;
   }
 
   public JobView view(String jobId) {
     return view(jobId, false);
   }
 
-  /** The job; with all steps, each step's text is its whole stored log and its details are added. */
+  /**
+   * The job; with all steps, each step's text is the end of its stored log and its details are added. Texts and
+   * the exception's message pass through {@link ServerPaths}, and the exception's stack is left out: both may
+   * hold the worker's paths and code.
+   */
   public JobView view(String jobId, boolean allSteps) {
     WorkflowExecutionDescription description = describe(jobId);
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
@@ -241,10 +316,11 @@ public class JobService {
     for (Step step : state.steps()) {
       String text = step.status() == StepStatus.RUNNING && liveTails.containsKey(step.name())
           ? liveTails.get(step.name()) : step.text();
-      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(), text, null));
+      steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(),
+          ServerPaths.hide(text), null));
     }
     List<JobView.FileView> files = jobFiles.list(jobId).stream().map(file -> new JobView.FileView(file.path(),
-        file.size(), "/api/v1/job/" + jobId + "/data/" + file.path())).toList();
+        file.size(), dataUrl(jobId, file.path()))).toList();
     if (allSteps) {
       steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
     }
@@ -252,17 +328,22 @@ public class JobService {
     return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
         attributes.get(JobSearchAttributes.SUBMITTER),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
-        steps, report.executionOrder(), report.exception(), state.imageId(), state.baseImage(), state.baseImageId(),
+        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
+        state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
   }
 
+  private static JobView.ExceptionView exception(JobReport.ExceptionInfo exception) {
+    return exception == null ? null
+        : new JobView.ExceptionView(exception.step(), exception.type(), ServerPaths.hide(exception.message()));
+  }
+
   private JobView.StepView withDetails(String jobId, String name, JobView.StepView step, JobState state,
       List<JobView.FileView> files) {
     Map<String, Object> details = new LinkedHashMap<>();
-    String logKey = StoreKeys.jobLog(jobId, name);
-    String log = storedText(logKey);
+    String log = storedTail(jobId, name);
     files.stream().filter(f -> f.path().equals("logs/" + name + ".log")).findFirst()
         .ifPresent(f -> details.put("log", f.url()));
     switch (name) {
@@ -276,7 +357,8 @@ public class JobService {
           .ifPresent(f -> details.put("manifest", f.url()));
       default -> { }
     }
-    return new JobView.StepView(step.status(), step.start(), step.end(), log != null ? log : step.text(), details);
+    return new JobView.StepView(step.status(), step.start(), step.end(),
+        log != null ? ServerPaths.hide(log) : step.text(), details);
   }
 
   private static void putIfPresent(Map<String, Object> map, String key, Object value) {
@@ -359,12 +441,32 @@ public class JobService {
 
   /** Finds a file of the job, in its working directory (through the manifest) or among its logs and records. */
   public StoredFile stat(String jobId, String path) {
-    if (!Ids.isValid(jobId) || path.isEmpty() || path.contains("..")) {
-      throw ApiException.notFound("no file " + path + " in job " + jobId);
+    if (!Ids.isValid(jobId)) {
+      throw ApiException.notFound("no job with id " + jobId);
     }
+    checkFilePath(path);
     JobFiles.JobFile file = jobFiles.locate(jobId, path)
         .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
     return new StoredFile(file.size(), ContentTypes.of(path), file.key());
+  }
+
+  /**
+   * Refuses a file path that names no file the way a job lists its files: empty, with an empty, "." or ".." part,
+   * or with control characters. Such a path would otherwise reach the store as a key it refuses.
+   */
+  static void checkFilePath(String path) {
+    if (path.isEmpty()) {
+      throw ApiException.badRequest("the file path is empty; the job view lists its files and their URLs");
+    }
+    for (String part : path.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw ApiException.badRequest("the file path has an empty, '.' or '..' part; give the path as the job "
+            + "view lists it");
+      }
+    }
+    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ApiException.badRequest("the file path holds control characters");
+    }
   }
 
   public InputStream open(StoredFile file, long offset, long length) {

@@ -2,7 +2,6 @@ package io.reprise.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.reprise.workflows.jobs.JobReport;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +23,7 @@ public record JobView(
     String status,
     Map<String, StepView> steps,
     @JsonProperty("execution_order") List<String> executionOrder,
-    JobReport.ExceptionInfo exception,
+    ExceptionView exception,
     @JsonProperty("image_id") String imageId,
     @JsonProperty("base_image") String baseImage,
     @JsonProperty("base_image_id") String baseImageId,
@@ -35,7 +34,16 @@ public record JobView(
     FileNode files,
     @JsonProperty("temporal_ui") String temporalUi) {
 
-  /** One step; {@code details} only with {@code ?steps=all}, which also puts whole logs in the text. */
+  /**
+   * The infrastructure failure that ended the job: its step, type and message. The stack stays in the workflow's
+   * history and the worker's log; a client never sees it.
+   */
+  public record ExceptionView(String step, String type, String message) {}
+
+  /**
+   * One step; {@code details} only with {@code ?steps=all}, which also puts the end of the stored log (at most its
+   * last 64 KiB) in the text.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StepView(String status, String start, String end, String text, Map<String, Object> details) {}
 

@@ -75,6 +75,12 @@ public class ApiErrors {
     return body(HttpStatus.BAD_REQUEST, "the request body is not valid JSON of the expected shape");
   }
 
+  /** Tomcat decodes query parameters and form fields lazily; a bad percent-encoding shows up here. */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<Map<String, String>> badParameter(org.apache.tomcat.util.http.InvalidParameterException e) {
+    return body(HttpStatus.BAD_REQUEST, "a query parameter or form field is not valid percent-encoding");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, String>> other(Exception e) {
     // Spring's own errors (unknown path, wrong method, unsupported media type) keep their status with our body.

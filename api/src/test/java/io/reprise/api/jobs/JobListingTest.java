@@ -3,10 +3,19 @@ package io.reprise.api.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import com.google.protobuf.ByteString;
 import io.reprise.api.web.ApiException;
 import java.util.List;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -67,5 +76,37 @@ class JobListingTest {
     assertEquals(cursor, back);
     assertTrue(refused(() -> JobListing.Cursor.decode("%%%")).contains("cursor"));
     assertTrue(refused(() -> JobListing.Cursor.decode("AA")).contains("cursor"));
+  }
+
+  @Test
+  void randomBase64IsNotACursor() {
+    java.util.Random random = new java.util.Random(7);
+    for (int length : new int[] {5, 12, 40, 200}) {
+      byte[] bytes = new byte[length];
+      random.nextBytes(bytes);
+      String garbage = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      assertTrue(refused(() -> JobListing.Cursor.decode(garbage)).contains("cursor"), garbage);
+    }
+    assertTrue(refused(() -> JobListing.Cursor.decode("aGVsbG8gd29ybGQsIHRoaXMgaXMgbm90IGEgY3Vyc29y"))
+        .contains("cursor"));
+  }
+
+  @Test
+  void aCursorTemporalRefusesIsA400NotAnOutage() {
+    WorkflowClient temporal = mock(WorkflowClient.class);
+    when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("default").build());
+    WorkflowServiceStubs stubs = mock(WorkflowServiceStubs.class);
+    WorkflowServiceGrpc.WorkflowServiceBlockingStub blocking =
+        mock(WorkflowServiceGrpc.WorkflowServiceBlockingStub.class);
+    when(temporal.getWorkflowServiceStubs()).thenReturn(stubs);
+    when(stubs.blockingStub()).thenReturn(blocking);
+    when(blocking.listWorkflowExecutions(any())).thenThrow(
+        new StatusRuntimeException(Status.INVALID_ARGUMENT.withDescription("invalid page token")));
+    String cursor = new JobListing.Cursor(ByteString.copyFromUtf8("not Temporal's"), 101).encode();
+
+    String message = refused(() -> new JobListing(temporal)
+        .list(new JobListing.Query(null, null, cursor, null, null, null, null)));
+
+    assertTrue(message.contains("cursor"), message);
   }
 }

@@ -2,6 +2,7 @@ package io.reprise.api.web;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -9,6 +10,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -213,5 +215,65 @@ class ApiErrorsWebMvcTest {
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.error").value("the body must be a JSON object with job_ids or filter"));
     org.mockito.Mockito.verifyNoInteractions(audits);
+  }
+
+  private void storedFile(String path, String contentType, byte[] bytes) {
+    JobService.StoredFile file = new JobService.StoredFile(bytes.length, contentType, "blobs/x");
+    when(jobs.stat("abcdefabcdef", path)).thenReturn(file);
+    when(jobs.open(eq(file), anyLong(), anyLong()))
+        .thenAnswer(call -> new java.io.ByteArrayInputStream(bytes));
+  }
+
+  @Test
+  void activeOutputsAreDownloadsAndNoDataResponseMayRunInTheBrowser() throws Exception {
+    byte[] html = "<script>alert(1)</script>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String[][] active = {
+        {"work/page.html", "text/html; charset=utf-8"}, {"work/pic.svg", "image/svg+xml"},
+        {"work/a.xhtml", "application/xhtml+xml"}, {"work/a.xml", "application/xml"}, {"work/b.xml", "text/xml"},
+        {"work/a.js", "application/javascript"}, {"work/b.js", "text/javascript"},
+        {"work/blob", "application/octet-stream"}, {"work/doc.pdf", "application/pdf"},
+    };
+    for (String[] c : active) {
+      storedFile(c[0], c[1], html);
+      for (var request : List.of(get("/api/v1/job/abcdefabcdef/data/" + c[0]),
+          get("/api/v1/job/abcdefabcdef/data/" + c[0]).header("Range", "bytes=0-3"))) {
+        mvc.perform(request)
+            .andExpect(header().string("X-Content-Type-Options", "nosniff"))
+            .andExpect(header().string("Content-Security-Policy", "sandbox; default-src 'none'"))
+            .andExpect(header().string("Content-Disposition", Matchers.startsWith("attachment")));
+      }
+    }
+    storedFile("work/table.csv", "text/csv; charset=utf-8", "a,b\n".getBytes());
+    mvc.perform(get("/api/v1/job/abcdefabcdef/data/work/table.csv"))
+        .andExpect(status().isOk())
+        .andExpect(header().string("X-Content-Type-Options", "nosniff"))
+        .andExpect(header().string("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .andExpect(header().doesNotExist("Content-Disposition"));
+    mvc.perform(get("/api/v1/job/abcdefabcdef/data/work/table.csv").header("Range", "bytes=99-"))
+        .andExpect(status().isRequestedRangeNotSatisfiable())
+        .andExpect(header().string("X-Content-Type-Options", "nosniff"));
+  }
+
+  @Test
+  void logsAreWrittenAsTextAndAnUnknownJobIsAJson404() throws Exception {
+    when(jobs.logs("abcdefabcdef")).thenReturn(out -> out.write("== validate: success ==\nok\n".getBytes()));
+    when(jobs.logs("unknown00000")).thenThrow(ApiException.notFound("no job with id unknown00000"));
+
+    mvc.perform(get("/api/v1/job/abcdefabcdef/logs"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_PLAIN))
+        .andExpect(content().string("== validate: success ==\nok\n"));
+    mvc.perform(get("/api/v1/job/unknown00000/logs"))
+        .andExpect(status().isNotFound()).andExpect(jsonPath("$.error").value("no job with id unknown00000"));
+  }
+
+  @Test
+  void dataPathsWithEmptyDotOrControlPartsAreA400() throws Exception {
+    for (String path : List.of("./x", "a/./b", "work/../manifest.json", "a/")) {
+      org.mockito.Mockito.doCallRealMethod().when(jobs).stat(eq("abcdefabcdef"), any());
+      mvc.perform(get("/api/v1/job/abcdefabcdef/data/" + path))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.error").value(Matchers.startsWith("the file path ")));
+    }
   }
 }

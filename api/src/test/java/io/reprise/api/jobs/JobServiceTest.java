@@ -1,0 +1,163 @@
+package io.reprise.api.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reprise.activities.jobs.JobFiles;
+import io.reprise.activities.storage.StoreKeys;
+import io.reprise.api.ApiProperties;
+import io.reprise.activities.storage.MemoryArtifactStore;
+import io.reprise.api.compendia.CompendiumService;
+import io.reprise.workflows.jobs.JobReport;
+import io.reprise.workflows.jobs.JobState;
+import io.reprise.workflows.jobs.JobStatus;
+import io.reprise.workflows.jobs.Step;
+import io.reprise.workflows.jobs.StepStatus;
+import io.temporal.api.common.v1.Memo;
+import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The job view and logs as JobService builds them from a described workflow and a store, without Temporal. */
+class JobServiceTest {
+
+  private static final String JOB = "j0b0j0b0j0b0";
+  // The API shows at most the last 64 KiB of a stored log in a step text.
+  private static final int TAIL = 64 * 1024;
+  private static final DataConverter CONVERTER = DefaultDataConverter.newDefaultInstance();
+
+  private final MemoryArtifactStore store = new MemoryArtifactStore();
+  private final WorkflowClient temporal = mock(WorkflowClient.class);
+  private final JobService jobs = new JobService(temporal, store, mock(CompendiumService.class),
+      new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null),
+      mock(JobListing.class), new JobFiles(store));
+
+  private void describeAs(JobState state) {
+    WorkflowExecutionInfo info = WorkflowExecutionInfo.newBuilder()
+        .setType(WorkflowType.newBuilder().setName("JobWorkflow"))
+        .setStatus(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
+        .setMemo(Memo.newBuilder().putFields(JobState.MEMO_KEY, CONVERTER.toPayload(state).orElseThrow()))
+        .build();
+    WorkflowStub stub = mock(WorkflowStub.class);
+    when(stub.describe()).thenReturn(new WorkflowExecutionDescription(
+        DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(info).build(), CONVERTER));
+    when(temporal.newUntypedWorkflowStub(anyString())).thenReturn(stub);
+    when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().build());
+  }
+
+  private static JobState ended(List<Step> steps, JobReport.ExceptionInfo exception) {
+    return new JobState(JOB, "c0c0c0c0c0c0", JobStatus.of(steps), steps, null, null, null, 0,
+        new JobReport("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", exception,
+            List.of("validate", "compile", "execute", "cleanup")), null, null, null, null);
+  }
+
+  private static List<Step> succeeded() {
+    return List.of(new Step("validate", StepStatus.SUCCESS, "t0", "t1", "ok"),
+        new Step("compile", StepStatus.SUCCESS, "t1", "t2", "built"),
+        new Step("execute", StepStatus.SUCCESS, "t2", "t3", "ran"),
+        new Step("cleanup", StepStatus.SUCCESS, "t3", "t4", "stored"));
+  }
+
+  @Test
+  void allStepsShowsOnlyTheLastPartOfAHugeLogAndLinksTheWholeOne() {
+    long size = 64L << 20;
+    store.putGenerated(StoreKeys.jobLog(JOB, "execute"), size);
+    store.put(StoreKeys.jobLog(JOB, "compile"), "Step 1/3 : FROM python:3.12-slim\nSuccessfully built\n");
+    store.put(StoreKeys.jobLog(JOB, "validate"), "");
+    describeAs(ended(succeeded(), null));
+
+    JobView view = jobs.view(JOB, true);
+
+    String execute = view.steps().get("execute").text();
+    String first = execute.substring(0, execute.indexOf('\n'));
+    assertTrue(first.contains("truncated") && first.contains("/api/v1/job/" + JOB + "/data/logs/execute.log"),
+        first);
+    assertTrue(execute.length() <= TAIL + first.length() + 1, "text of " + execute.length());
+    // The generated log's last line is the letter of its last 64-byte block, 63 times.
+    char last = (char) ('a' + (size / 64 - 1) % 26);
+    assertTrue(execute.endsWith(String.valueOf(last).repeat(63) + "\n"));
+    assertTrue(store.bytesRead() < 2 * TAIL, "read " + store.bytesRead() + " bytes");
+    assertEquals("Step 1/3 : FROM python:3.12-slim\nSuccessfully built\n", view.steps().get("compile").text());
+    assertEquals("", view.steps().get("validate").text());
+  }
+
+  @Test
+  void logsStreamFromTheStoreWithoutHoldingAWholeLog() throws IOException {
+    long size = 64L << 20;
+    store.putGenerated(StoreKeys.jobLog(JOB, "execute"), size);
+    describeAs(ended(succeeded(), null));
+
+    // The output notes, at every write, how far the reading has run ahead of the writing.
+    long[] written = {0};
+    long[] mostAhead = {0};
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        mostAhead[0] = Math.max(mostAhead[0], store.bytesRead() - written[0]);
+        written[0] += len;
+      }
+    };
+    jobs.logs(JOB).writeTo(out);
+
+    assertTrue(written[0] > size, "wrote " + written[0]);
+    assertTrue(mostAhead[0] < 1 << 20, "read ran " + mostAhead[0] + " bytes ahead of what was written");
+  }
+
+  @Test
+  void logsShowEachStepHeaderThenItsStoredLogOrItsText() throws IOException {
+    store.put(StoreKeys.jobLog(JOB, "execute"), "line 1\nline 2");
+    describeAs(ended(succeeded(), null));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    jobs.logs(JOB).writeTo(out);
+
+    assertEquals("== validate: success (t0 .. t1) ==\nok\n== compile: success (t1 .. t2) ==\nbuilt\n"
+        + "== execute: success (t2 .. t3) ==\nline 1\nline 2\n== cleanup: success (t3 .. t4) ==\nstored\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theViewShowsNoStackAndNoServerPaths() throws IOException {
+    List<Step> steps = List.of(new Step("validate", StepStatus.SUCCESS, "t0", "t1", "ok"),
+        new Step("compile", StepStatus.SUCCESS, "t1", "t2", "built"),
+        new Step("execute", StepStatus.SUCCESS, "t2", "t3", "ran"),
+        new Step("cleanup", StepStatus.FAILURE, "t3", "t4",
+            "infrastructure error: could not store /work/main/.state/service/it/work/" + JOB + "/work/a\\b"));
+    JobReport.ExceptionInfo exception = new JobReport.ExceptionInfo("cleanup", "UncheckedIOException",
+        "could not read /tmp/reprise-jobs/" + JOB + "/work/h\\secret: No such file",
+        "java.io.UncheckedIOException: could not read\n\tat io.reprise.activities.jobs.JobActivitiesImpl.cleanup");
+    describeAs(ended(steps, exception));
+
+    String json = new ObjectMapper().writeValueAsString(jobs.view(JOB, false));
+
+    assertFalse(json.contains("stack"), json);
+    assertFalse(json.contains("at io.reprise"), json);
+    assertFalse(json.contains("/tmp/reprise-jobs"), json);
+    assertFalse(json.contains(".state"), json);
+    assertTrue(json.contains("could not read <path>: No such file"), json);
+    assertTrue(json.contains("infrastructure error: could not store <path>"), json);
+  }
+}
