@@ -1,5 +1,6 @@
 package io.reprise.activities.compendia;
 
+import io.reprise.activities.files.PortablePath;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarUtils;
@@ -257,7 +259,7 @@ public final class SafeUnpacker {
 
   /** An entry name as messages show it: long names are cut, so a message stays readable. */
   private static String shown(String name) {
-    return name != null && name.length() > 200 ? name.substring(0, 200) + "…" : name;
+    return name == null ? "(no name)" : PortablePath.shown(name);
   }
 
   /** Thrown when a tar header takes more bytes than {@link #MAX_TAR_HEADER_BYTES}. */
@@ -355,6 +357,12 @@ public final class SafeUnpacker {
         Path place = root.resolve(normalizedName).normalize();
         if (!place.startsWith(root) || place.equals(root) && !normalizedName.matches("^(\\./?)*$")) {
           throw new UnsafeArchiveException("entry " + shown(name) + " would land outside the compendium folder");
+        }
+        // The same rule for names as a job's outputs follow, so that whatever unpacks can be stored and served.
+        Optional<String> problem = place.equals(root) ? Optional.empty()
+            : PortablePath.problem(root.relativize(place).toString());
+        if (problem.isPresent()) {
+          throw new UnsafeArchiveException("entry " + shown(name) + " has " + problem.get());
         }
         return place;
       } catch (InvalidPathException e) {

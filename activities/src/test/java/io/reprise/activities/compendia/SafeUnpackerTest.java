@@ -88,6 +88,20 @@ class SafeUnpackerTest {
   }
 
   @Test
+  void refusesNamesThatAreNotPortableWithTheReason() throws IOException {
+    for (String[] bad : new String[][] {{"bad\u0007name", "a control character"},
+        {"d/".repeat(70) + "f", "more than 64 nested folders"}, {"x/".repeat(520) + "f", "longer than 1024"}}) {
+      Path archive = zip("Dockerfile", "FROM x\n", bad[0], "boo");
+
+      UnsafeArchiveException refused = assertThrows(UnsafeArchiveException.class,
+          () -> unpacker.unpack(archive, tmp.resolve("out-" + bad[1].length())));
+
+      assertTrue(refused.getMessage().contains(bad[1]), refused.getMessage());
+      assertFalse(refused.getMessage().contains("\u0007"), "the name is shown escaped");
+    }
+  }
+
+  @Test
   void refusesZipEntryThatClimbsOut() throws IOException {
     Path archive = zip("Dockerfile", "FROM x\n", "../../escaped.txt", "boo");
 
