@@ -146,7 +146,7 @@ class HostileInputIT {
       upload("a tar hard link through a symlink", tarGz(Tar.file("Dockerfile", FENCE), Tar.symlink("s", "."),
           Tar.file("real", "x"), Tar.hardlink("h", "s/real")), 400, "link"),
       upload("a tar file written through a symlink", tarGz(Tar.file("Dockerfile", FENCE), Tar.symlink("s", "sub"),
-          Tar.file("sub/x", "y"), Tar.file("s/z", "planted")), 400, "link"),
+          Tar.file("sub/x", "y"), Tar.file("s/z", "planted")), 400, "appears twice"),
       upload("a tar fifo", tarGz(Tar.file("Dockerfile", FENCE), Tar.fifo("pipe")), 400, "fifo"),
       upload("a tar character device", tarGz(Tar.file("Dockerfile", FENCE), Tar.charDevice("null")), 400,
           "device"),
@@ -160,7 +160,7 @@ class HostileInputIT {
       upload("20,001 entries", HostileArchives.manyEntries(20_001), 400, "entries"),
       // Dockerfiles that reach past the build's fence.
       upload("ADD from the host's network", zip(files("Dockerfile",
-          "FROM reprise/busybox\nADD http://127.0.0.1:18080/api/v1/health /h\n")), 400, "URL"),
+          "FROM reprise/busybox\nADD http://127.0.0.1:18080/api/v1/health /h\n")), 400, "from the network"),
       upload("FROM another job's image", zip(files("Dockerfile", "FROM reprise/job-abcdefabcdef\n")), 400,
           "job"),
       upload("FROM another job's image through an ARG", zip(files("Dockerfile",
@@ -193,7 +193,7 @@ class HostileInputIT {
           400, "compendium_id"),
       get("a user filter that tries to inject", "/api/v1/job?user=a%27%20OR%20RepriseSubmitter!=%27", 400, "user"),
       get("a job id of 5,000 characters", "/api/v1/job/" + "a".repeat(5000), 404, "no job"),
-      get("a job path that climbs out", "/api/v1/job/..%2f..%2fetc%2fpasswd", 404, ""),
+      get("a job path that climbs out", "/api/v1/job/..%2f..%2fetc%2fpasswd", 400, "path"),
       get("a data path with a dot segment", "/api/v1/job/{canary}/data/./work/canary.txt", 400, "path"),
       get("a data path with an encoded ..", "/api/v1/job/{canary}/data/work/%2e%2e/manifest.json", 400, "path"),
       get("a data path with an empty segment", "/api/v1/job/{canary}/data/work//canary.txt", 400, "path"),
@@ -211,8 +211,9 @@ class HostileInputIT {
       post("a job started with 10,000 nested arrays", "/api/v1/job", "application/json", "[".repeat(10_000), 400,
           "JSON"),
       post("a job started with XML", "/api/v1/job", "application/xml", "<job/>", 415, ""),
-      post("an audit of 1,001 jobs", "/api/v1/audit", "application/json", "{\"job_ids\": ["
-          + String.join(",", java.util.Collections.nCopies(1001, "\"aaaaaaaaaaaa\"")) + "]}", 400, "1000"),
+      post("an audit of 1,001 jobs", "/api/v1/audit", "application/json", "{\"job_ids\": [" + String.join(",",
+          java.util.stream.IntStream.range(0, 1001).mapToObj(i -> String.format("\"a%011d\"", i)).toList()) + "]}",
+          400, "1000"),
       post("an audit with a parallelism of 1,000", "/api/v1/audit", "application/json",
           "{\"job_ids\": [\"aaaaaaaaaaaa\"], \"parallelism\": 1000}", 400, "parallelism"),
       // Programs that attack the worker, the store and the API from inside the fence.
@@ -223,7 +224,7 @@ class HostileInputIT {
           program("mkdir evil\necho forged > evil/x\nln -s evil h\necho '" + victim + "' > 'h\\x'\n"),
           "success", "cleanup", "a backslash in a name", this::aLaterJobGetsItsOwnBytes),
       job("one line of 20 MB with no newline", program("head -c 20000000 /dev/zero | tr '\\0' a\n"), "success",
-          "execute", "line cut at", (id, view) -> assertTrue(
+          "execute", "more characters]", (id, view) -> assertTrue(
               view.get("steps").get("execute").get("text").asText().length() <= 4100)),
       job("a log of 12 MB against a 4 MB log limit", program(
           "i=0; while [ $i -lt 12000 ]; do head -c 1023 /dev/zero | tr '\\0' x; echo; i=$((i+1)); done\n"),
@@ -232,10 +233,9 @@ class HostileInputIT {
           "failure", "execute", "disk limit reached"),
       job("a program that makes 200,000 empty files", program(
           "i=0; while [ $i -lt 200000 ]; do : > f$i || exit 3; i=$((i+1)); done\n", "reprise.yml", "timeout: 60s\n"),
-          "failure", "execute", "exited with code 3"),
-      job("a thousand processes at once", program("i=0; while [ $i -lt 1000 ]; do sleep 60 & i=$((i+1)); done "
-          + "2>/dev/null\nn=$(ls /proc | grep -c '^[0-9]*$')\necho \"processes: $n\"\n[ $n -le 260 ]\n"),
-          "success", "execute", "processes: "),
+          "failure", "execute", "No space left on device"),
+      job("a thousand processes at once", program("i=0; while [ $i -lt 1000 ]; do sleep 60 & i=$((i+1)); done\n"
+          + "echo asked for 1000\n"), "failure", "execute", "can't fork"),
       job("a program that asks for all the memory", program("head -c 2000000000 /dev/zero | tail > /dev/null\n"),
           "failure", "execute", "out of memory"),
       job("a program that calls the API over the host's loopback", program(
@@ -260,12 +260,8 @@ class HostileInputIT {
           "printf '\\033[2J\\000\\377\\376 end\\n'; printf '<script>x</script>\\n'\n"), "success", "execute",
           "exited with code 0", HostileInputIT::logsAreBoundedAndServed),
       job("a build that starts 3,000 processes", files("Dockerfile", "FROM reprise/busybox\nRUN i=0; while [ $i -lt 3000 ];"
-          + " do sleep 60 & i=$((i+1)); done 2>/dev/null; echo \"processes: $(ls /proc | grep -c '^[0-9]*$')\"\n"
-          + "CMD [\"true\"]\n"), "success", "compile", "processes: ", (id, view) -> {
-            String text = view.get("steps").get("compile").get("text").asText();
-            int count = Integer.parseInt(text.replaceAll("(?s).*processes: (\\d+).*", "$1"));
-            assertTrue(count <= 520, "the build ran " + count + " processes at once");
-          }),
+          + " do sleep 60 & i=$((i+1)); done; echo asked for 3000\nCMD [\"true\"]\n"), "failure", "compile",
+          "can't fork"),
       job("a build that prints 30 MB", files("Dockerfile",
           "FROM reprise/busybox\nRUN head -c 30000000 /dev/zero | tr '\\0' 'b' | fold -w 100\nCMD [\"true\"]\n"),
           "success", "compile", "", HostileInputIT::logsAreBoundedAndServed));

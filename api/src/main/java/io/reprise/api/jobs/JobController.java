@@ -183,8 +183,7 @@ class JobController {
       end = -1;
     }
     if (start >= file.size() || end < start) {
-      return untrusted(ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE), relative, type)
-          .header(HttpHeaders.CONTENT_RANGE, "bytes */" + file.size()).build();
+      throw ApiException.rangeNotSatisfiable(file.size());
     }
     long length = end - start + 1;
     return untrusted(ResponseEntity.status(HttpStatus.PARTIAL_CONTENT), relative, type).contentType(type)

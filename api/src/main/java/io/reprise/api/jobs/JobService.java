@@ -87,6 +87,10 @@ public class JobService {
     if (compendiumId == null || compendiumId.isBlank()) {
       throw ApiException.badRequest("compendium_id is missing");
     }
+    // The request's own shape first: a bad header is the client's to fix whatever the compendium.
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+      throw ApiException.badRequest("Idempotency-Key must hold 1 to 200 characters");
+    }
     if (!compendia.exists(compendiumId)) {
       throw ApiException.notFound("no compendium with id " + compendiumId);
     }
@@ -98,9 +102,6 @@ public class JobService {
     if (idempotencyKey == null) {
       jobId = Ids.newId();
     } else {
-      if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
-        throw ApiException.badRequest("Idempotency-Key must hold 1 to 200 characters");
-      }
       jobId = Ids.fromKey(idempotencyKey);
       String existing = existingCompendium(jobId);
       if (existing != null) {

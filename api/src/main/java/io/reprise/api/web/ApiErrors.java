@@ -27,13 +27,18 @@ public class ApiErrors {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
+  // Error bodies are JSON and nothing else: a browser must never sniff one into a page.
   public static ResponseEntity<Map<String, String>> body(HttpStatusCode status, String message) {
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+        .header("X-Content-Type-Options", "nosniff").body(Map.of("error", message));
   }
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Map<String, String>> api(ApiException e) {
-    return body(e.status(), e.getMessage());
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+        .header("X-Content-Type-Options", "nosniff");
+    e.headers().forEach(response::header);
+    return response.body(Map.of("error", e.getMessage()));
   }
 
   /** A comparison named a job that has no stored outputs. */
