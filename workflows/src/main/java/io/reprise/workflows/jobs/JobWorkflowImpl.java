@@ -176,7 +176,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     RunSettings run = validated.run();
     return new Provenance(origin.compendiumContentHash(), origin.dockerfileSha256(), imageId, baseImage,
         baseImageId, run.command(), environment, new Provenance.Limits(run.timeoutSeconds(), run.memoryBytes(),
-        run.cpus()), origin.dockerVersion(), origin.temporalServerVersion(), origin.repriseVersion(),
+        run.cpus(), run.diskBytes()), origin.dockerVersion(), origin.temporalServerVersion(), origin.repriseVersion(),
         origin.workerHost(), run.outputs(), run.ignore());
   }
 

@@ -28,8 +28,14 @@ public record Provenance(
     List<String> outputs,
     List<String> ignore) {
 
+  /** The run's limits; disk_bytes is null for jobs from before disk limits, and 0 when none was enforced. */
   public record Limits(@JsonProperty("timeout_seconds") long timeoutSeconds,
-      @JsonProperty("memory_bytes") long memoryBytes, double cpus) {}
+      @JsonProperty("memory_bytes") long memoryBytes, double cpus, @JsonProperty("disk_bytes") Long diskBytes) {
+
+    public Limits(long timeoutSeconds, long memoryBytes, double cpus) {
+      this(timeoutSeconds, memoryBytes, cpus, null);
+    }
+  }
 
   /** What validate learns about the compendium and the worker it runs on. */
   public record Origin(String compendiumContentHash, String dockerfileSha256, String dockerVersion,
