@@ -36,6 +36,7 @@ public final class DockerfileCheck {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?");
   // Whatever the engine would fetch instead of reading the build context: any scheme://, and the git forms that
   // the engine's git support recognises without a scheme.
+  private static final Pattern REMOTE_ANYWHERE = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://|git@)");
   private static final Pattern REMOTE = Pattern.compile("(?i)^([a-z][a-z0-9+.-]*://|git@|github\\.com/).*");
   private static final Pattern STAGE_INDEX = Pattern.compile("\\d+");
   private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([A-Za-z]+)\\s*=\\s*(.*)$");
@@ -146,6 +147,7 @@ public final class DockerfileCheck {
     }
 
     Reader read() throws InvalidCompendiumException {
+      refuseControlCharacters();
       refuseEscapeDirective();
       boolean seenFrom = false;
       for (String[] instruction : instructions(lines)) {
@@ -181,6 +183,25 @@ public final class DockerfileCheck {
      * The escape directive changes what a backslash means; with another escape character a URL could be spelled
      * so that no check here recognises it. Nobody needs it in a compendium.
      */
+    /**
+     * The engine's parser and this one must see the same instructions. They could differ on a control character
+     * (a form feed after a line's closing backslash ends the line for the engine, but trim() removes it here), so
+     * a Dockerfile has none but tabs and the carriage return of a Windows line end.
+     */
+    private void refuseControlCharacters() throws InvalidCompendiumException {
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        for (int at = 0; at < line.length(); at++) {
+          char c = line.charAt(at);
+          boolean lineEnd = c == '\r' && at == line.length() - 1;
+          if ((c < 0x20 && c != '\t' && !lineEnd) || c == 0x7f) {
+            throw new InvalidCompendiumException("Dockerfile line " + (i + 1) + ": a control character (0x"
+                + Integer.toHexString(c) + "); only tabs and line ends are allowed");
+          }
+        }
+      }
+    }
+
     private void refuseEscapeDirective() throws InvalidCompendiumException {
       for (int i = 0; i < lines.size(); i++) {
         Matcher m = DIRECTIVE.matcher(lines.get(i).trim());
@@ -257,6 +278,12 @@ public final class DockerfileCheck {
               + "--chown, --chmod and --from of an earlier stage are"));
         }
       }
+      // Whatever the parse, an ADD that names a scheme or a git remote anywhere is refused: the engine fetches
+      // those itself, outside the build's network.
+      if (keyword.equals("ADD") && REMOTE_ANYWHERE.matcher(rest).find()) {
+        throw new InvalidCompendiumException(where + "ADD " + rest.trim() + " is refused: the engine would fetch it "
+            + "from the network, and builds have none; put the file in the compendium");
+      }
       if (!keyword.equals("ADD") || sources.isEmpty()) {
         return;
       }
@@ -288,16 +315,27 @@ public final class DockerfileCheck {
       }
     }
 
+    /** The flags, then the sources and destination, as the engine reads them: flags first, then JSON or words. */
     private List<String> words(String where, String keyword, String rest) throws InvalidCompendiumException {
-      String trimmed = rest.trim();
-      if (trimmed.startsWith("[")) {
+      List<String> words = new ArrayList<>();
+      String remaining = rest.trim();
+      while (remaining.startsWith("--")) {
+        int end = remaining.indexOf(' ');
+        words.add(end < 0 ? remaining : remaining.substring(0, end));
+        remaining = end < 0 ? "" : remaining.substring(end + 1).trim();
+      }
+      if (remaining.startsWith("[")) {
         try {
-          return JSON.readValue(trimmed, new TypeReference<List<String>>() {});
+          words.addAll(JSON.readValue(remaining, new TypeReference<List<String>>() {}));
+          return words;
         } catch (IOException e) {
           throw new InvalidCompendiumException(where + keyword + " has a malformed JSON list");
         }
       }
-      return List.of(trimmed.split("\\s+"));
+      if (!remaining.isEmpty()) {
+        words.addAll(List.of(remaining.split("\\s+")));
+      }
+      return words;
     }
   }
 

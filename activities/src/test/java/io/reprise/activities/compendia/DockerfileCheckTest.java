@@ -55,12 +55,21 @@ class DockerfileCheckTest {
       "ADD --chown=1:1 local.txt http://127.0.0.1/ /x/",
       "add http://127.0.0.1:9000/ /x",
       "ADD --checksum=sha256:0123 local.txt /x",
-      "ADD --keep-git-dir=true local.txt /x"})
+      "ADD --keep-git-dir=true local.txt /x",
+      "ADD --chown=0 [\"http://127.0.0.1:8080/api/v1/job\",\"/x\"]",
+      "ADD --chmod=644 --chown=0 [\"local.txt\", \"https://example.org/x\", \"/x\"]"})
   void addFromTheNetworkIsRefusedNamingTheLine(String add) {
     String message = refused("FROM reprise/busybox\n" + add + "\n");
 
     assertTrue(message.startsWith("Dockerfile line 2: "), message);
     assertTrue(message.contains("ADD"), message);
+  }
+
+  @Test
+  void aFormFeedAfterALineEndingBackslashCannotHideTheNextInstruction() {
+    String message = refused("FROM reprise/busybox\nRUN echo \\\f\nADD http://127.0.0.1:8080/ /x\n");
+
+    assertTrue(message.startsWith("Dockerfile line 2: a control character"), message);
   }
 
   @Test
