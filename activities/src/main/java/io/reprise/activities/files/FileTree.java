@@ -16,8 +16,10 @@ import java.util.List;
  * Walks a folder that a stranger's program wrote, as cleanup and validate must: no link is ever followed, only
  * regular files are listed, every path is a {@link PortablePath} built from the names the file system gave (never
  * re-parsed from text), and anything else is reported as skipped with its reason rather than failing the walk.
- * The walk stops listing after {@code maxFiles} files, so a program that made millions of files cannot make the
- * worker hold millions of entries.
+ * The walk lists at most {@code maxFiles} files of at most {@code maxBytes} in all (sizes as the file system
+ * reports them, so a sparse file of terabytes counts as terabytes), and keeps the first {@link #SKIPPED_KEPT}
+ * skipped entries with a count of the rest: a program that made millions of files cannot make the worker hold
+ * millions of entries, nor hash and upload more than its budget.
  */
 public final class FileTree {
 
@@ -27,30 +29,41 @@ public final class FileTree {
   /** Something that is not stored, with why. */
   public record Skipped(String path, String reason) {}
 
-  public record Listing(List<Entry> files, List<Skipped> skipped, int links) {
+  /** Skipped entries kept with their reasons; the rest are only counted. */
+  public static final int SKIPPED_KEPT = 100;
+
+  /**
+   * @param skippedCount every entry skipped, of which {@code skipped} holds the first {@link #SKIPPED_KEPT}
+   */
+  public record Listing(List<Entry> files, List<Skipped> skipped, int links, int skippedCount) {
 
     /** One line for a step text: how many were skipped and why, with a few examples. */
     public String skippedSummary() {
       if (skipped.isEmpty()) {
         return "";
       }
-      StringBuilder out = new StringBuilder(skipped.size() + " not stored: ");
+      StringBuilder out = new StringBuilder(skippedCount + " not stored: ");
       for (int i = 0; i < Math.min(3, skipped.size()); i++) {
         out.append(i == 0 ? "" : "; ").append('\'').append(skipped.get(i).path()).append("' (")
             .append(skipped.get(i).reason()).append(')');
       }
-      return out.append(skipped.size() > 3 ? "; …" : "").toString();
+      return out.append(skippedCount > 3 ? "; …" : "").toString();
     }
   }
 
   private FileTree() {}
 
   public static Listing walk(Path root, int maxFiles) throws IOException {
+    return walk(root, maxFiles, Long.MAX_VALUE);
+  }
+
+  public static Listing walk(Path root, int maxFiles, long maxBytes) throws IOException {
     List<Entry> files = new ArrayList<>();
-    List<Skipped> skipped = new ArrayList<>();
+    Skips skipped = new Skips();
     int[] links = {0};
+    long[] bytes = {0};
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-      return new Listing(files, skipped, 0);
+      return new Listing(files, List.of(), 0, 0);
     }
     // No FOLLOW_LINKS option: links are visited as links, never entered.
     Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), PortablePath.MAX_DEPTH + 1,
@@ -91,7 +104,11 @@ public final class FileTree {
               skipped.add(new Skipped(PortablePath.shown(path), problem.get()));
             } else if (files.size() >= maxFiles) {
               skipped.add(new Skipped(PortablePath.shown(path), "more than " + maxFiles + " files"));
+            } else if (attrs.size() > maxBytes - bytes[0]) {
+              skipped.add(new Skipped(PortablePath.shown(path), attrs.size() + " bytes, past the " + maxBytes
+                  + " bytes a job may store"));
             } else {
+              bytes[0] += attrs.size();
               files.add(new Entry(path, file, attrs.size()));
             }
             return FileVisitResult.CONTINUE;
@@ -103,7 +120,20 @@ public final class FileTree {
             return FileVisitResult.CONTINUE;
           }
         });
-    return new Listing(files, skipped, links[0]);
+    return new Listing(files, List.copyOf(skipped.kept), links[0], skipped.count);
+  }
+
+  /** The first skipped entries with their reasons, and how many there were. */
+  private static final class Skips {
+    private final List<Skipped> kept = new ArrayList<>();
+    private int count;
+
+    void add(Skipped entry) {
+      count++;
+      if (kept.size() < SKIPPED_KEPT) {
+        kept.add(entry);
+      }
+    }
   }
 
   /** The path below the root, joined from the names the file system gave, with '/' whatever they hold. */

@@ -37,12 +37,32 @@ public record FileManifest(List<Entry> files) {
   }
 
   public static Scan scanTree(Path folder) throws IOException {
-    FileTree.Listing listing = FileTree.walk(folder, MAX_FILES);
+    return scanTree(folder, Long.MAX_VALUE);
+  }
+
+  /**
+   * Every regular file with a portable name, at most {@code maxBytes} of them in all, with its hash. A file that
+   * cannot be read (a worker that is not root, a file the program made unreadable) is skipped like the walk's
+   * skips, never a failure of the whole scan.
+   */
+  public static Scan scanTree(Path folder, long maxBytes) throws IOException {
+    FileTree.Listing walked = FileTree.walk(folder, MAX_FILES, maxBytes);
     Map<String, Entry> files = new TreeMap<>();
-    for (FileTree.Entry file : listing.files()) {
-      files.put(file.path(), new Entry(file.path(), file.size(), Sha256.of(file.location()), false));
+    List<FileTree.Entry> read = new ArrayList<>();
+    List<FileTree.Skipped> skipped = new ArrayList<>(walked.skipped());
+    int skippedCount = walked.skippedCount();
+    for (FileTree.Entry file : walked.files()) {
+      try {
+        files.put(file.path(), new Entry(file.path(), file.size(), Sha256.of(file.location()), false));
+        read.add(file);
+      } catch (IOException unreadable) {
+        skippedCount++;
+        if (skipped.size() < FileTree.SKIPPED_KEPT) {
+          skipped.add(new FileTree.Skipped(file.path(), "unreadable"));
+        }
+      }
     }
-    return new Scan(files, listing);
+    return new Scan(files, new FileTree.Listing(read, skipped, walked.links(), skippedCount));
   }
 
   public static String sha256(Path file) throws IOException {

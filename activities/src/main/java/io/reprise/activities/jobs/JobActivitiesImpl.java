@@ -308,6 +308,21 @@ public class JobActivitiesImpl implements JobActivities {
     return new ExecuteResult(outcome.exitCode(), "exited with code 0\n" + tail);
   }
 
+  // With no disk limit, cleanup still stores at most this much of a working directory beyond the compendium.
+  private static final long UNLIMITED_STORE_BYTES = 20L << 30;
+
+  /**
+   * The most cleanup stores of a working directory: the compendium plus what the program could write. Sizes are
+   * what the file system reports, so a sparse file of terabytes that takes no disk is not hashed and uploaded.
+   */
+  private long storeBudget(Map<String, FileManifest.Entry> inputs, Provenance provenance) {
+    long compendium = inputs.values().stream().mapToLong(FileManifest.Entry::size).sum();
+    Long recorded = provenance == null || provenance.limits() == null ? null : provenance.limits().diskBytes();
+    long disk = recorded != null && recorded > 0 ? recorded
+        : settings.limits().maxDiskBytes() > 0 ? settings.limits().maxDiskBytes() : UNLIMITED_STORE_BYTES;
+    return compendium + disk;
+  }
+
   // Below this much free space the file system counts as full: ext4 keeps a few blocks a program cannot fill.
   private static final long FULL_BELOW_BYTES = 1L << 20;
 
@@ -340,7 +355,7 @@ public class JobActivitiesImpl implements JobActivities {
             .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
         List<FileManifest.Entry> stored = new ArrayList<>();
         int dropped = 0;
-        FileManifest.Scan scan = FileManifest.scanTree(compendium);
+        FileManifest.Scan scan = FileManifest.scanTree(compendium, storeBudget(inputs, request.provenance()));
         for (FileTree.Entry found : scan.listing().files()) {
           FileManifest.Entry file = scan.files().get(found.path());
           FileManifest.Entry before = inputs.get(file.path());

@@ -94,4 +94,30 @@ class FileTreeTest {
     assertTrue(reasons(listing).contains("pipe: not a regular file (a fifo, socket or device)"), reasons(listing).toString());
     assertEquals(2, listing.skipped().stream().filter(s -> s.reason().equals("more than 3 files")).count());
   }
+
+  @Test
+  void aSparseFilePastTheBudgetIsSkippedBeforeAnythingReadsIt() throws IOException {
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(root.resolve("huge").toFile(), "rw")) {
+      sparse.setLength(4L << 40);
+    }
+    Files.writeString(root.resolve("small"), "x");
+
+    FileTree.Listing listing = FileTree.walk(root, 100, 1L << 20);
+
+    assertEquals(List.of("small"), paths(listing));
+    assertEquals(List.of("huge: 4398046511104 bytes, past the 1048576 bytes a job may store"), reasons(listing));
+  }
+
+  @Test
+  void onlyTheFirstSkippedEntriesAreKeptAndAllAreCounted() throws IOException {
+    for (int i = 0; i < FileTree.SKIPPED_KEPT + 50; i++) {
+      Files.writeString(root.resolve("a\\" + i), "x");
+    }
+
+    FileTree.Listing listing = FileTree.walk(root, 100);
+
+    assertEquals(FileTree.SKIPPED_KEPT, listing.skipped().size());
+    assertEquals(FileTree.SKIPPED_KEPT + 50, listing.skippedCount());
+    assertTrue(listing.skippedSummary().startsWith((FileTree.SKIPPED_KEPT + 50) + " not stored: "));
+  }
 }

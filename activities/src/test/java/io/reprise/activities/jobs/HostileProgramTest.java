@@ -132,6 +132,18 @@ class HostileProgramTest extends JobActivitiesFixture {
   }
 
   @Test
+  void aSparseFileOfGigabytesIsNeitherHashedNorStored() throws IOException {
+    Prepared prepared = run("truncate -s 8G /work/huge.bin\necho small > small.txt\n");
+    String job = lastJob();
+    execute(job, prepared);
+
+    JobActivities.CleanupResult cleaned = cleanup(job, prepared);
+
+    assertTrue(cleaned.text().contains("'huge.bin' (8589934592 bytes, past the"), cleaned.text());
+    assertEquals("small\n", stored(job, "work/small.txt"));
+  }
+
+  @Test
   void theWorkingDirectoryBelongsToTheProgramsUserBeforeAnyContainerRuns() throws IOException {
     String compendium = compendiumId();
     String job = newJob(Compendia.zip(Map.of("Dockerfile", busybox(), "run.sh", "true\n")), compendium);
