@@ -9,6 +9,7 @@ import com.github.difflib.UnifiedDiffUtils;
 import io.reprise.activities.compendia.CompendiumManifest;
 import io.reprise.activities.compendia.InvalidCompendiumException;
 import io.reprise.activities.compendia.ManifestLimits;
+import io.reprise.activities.files.Glob;
 import io.reprise.activities.jobs.FileManifest;
 import io.reprise.activities.jobs.JobFiles;
 import java.io.IOException;
@@ -102,8 +103,7 @@ public class JobComparison {
     Map<String, FileManifest.Entry> outputsA = manifestA.outputs();
     Map<String, FileManifest.Entry> outputsB = manifest(b).outputs();
     List<String> ignore = ignoreList(a, manifestA);
-    List<PathMatcher> ignored = ignore.stream()
-        .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+    List<Glob> ignored = Glob.compileValid(ignore);
     List<FileVerdict> verdicts = new ArrayList<>();
     Map<String, Integer> counts = new TreeMap<>();
     TreeSet<String> paths = new TreeSet<>(outputsA.keySet());
@@ -113,7 +113,7 @@ public class JobComparison {
       FileManifest.Entry fb = outputsB.get(path);
       String verdict = fa == null ? "only_in_b" : fb == null ? "only_in_a"
           : fa.sha256().equals(fb.sha256()) ? "identical" : "different";
-      boolean skip = ignored.stream().anyMatch(m -> m.matches(Path.of(path)));
+      boolean skip = ignored.stream().anyMatch(glob -> glob.matches(path));
       counts.merge(verdict, 1, Integer::sum);
       String diff = withDiffs && verdict.equals("different") && fa.size() <= DIFF_MAX_BYTES
           && fb.size() <= DIFF_MAX_BYTES ? unifiedDiff(a, fa, b, fb) : null;

@@ -3,6 +3,8 @@ package io.reprise.activities.compendia;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.reprise.activities.files.Glob;
+import io.reprise.activities.files.PortablePath;
 import io.reprise.workflows.jobs.RunSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,19 +187,33 @@ public final class CompendiumManifest {
     return asked;
   }
 
+  /** Most globs one key may hold. */
+  private static final int MAX_GLOBS = 64;
+
   private static List<String> globs(String key, Object value, List<String> fallback)
       throws InvalidCompendiumException {
     if (value == null) {
       return fallback;
     }
-    if (value instanceof List<?> list && list.stream().allMatch(item -> item instanceof String s && !s.isBlank())) {
-      for (Object glob : list) {
-        if (((String) glob).startsWith("/") || ((String) glob).contains("..")) {
-          throw new InvalidCompendiumException(FILE_NAME + ": " + key + " must hold paths inside the compendium");
-        }
-      }
-      return list.stream().map(String::valueOf).toList();
+    if (!(value instanceof List<?> list && list.stream().allMatch(item -> item instanceof String s && !s.isBlank()))) {
+      throw new InvalidCompendiumException(FILE_NAME + ": " + key + " must be a list of glob patterns");
     }
-    throw new InvalidCompendiumException(FILE_NAME + ": " + key + " must be a list of glob patterns");
+    if (list.size() > MAX_GLOBS) {
+      throw new InvalidCompendiumException(FILE_NAME + ": " + key + " holds more than " + MAX_GLOBS + " patterns");
+    }
+    for (Object item : list) {
+      String glob = (String) item;
+      if (glob.startsWith("/") || glob.contains("..")) {
+        throw new InvalidCompendiumException(FILE_NAME + ": " + key + " must hold paths inside the compendium");
+      }
+      try {
+        Glob.compile(glob);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCompendiumException(FILE_NAME + ": " + key + " holds '" + PortablePath.shown(glob)
+            + "', which is not a glob: " + e.getMessage());
+      }
+    }
+    return list.stream().map(String::valueOf).toList();
   }
+
 }

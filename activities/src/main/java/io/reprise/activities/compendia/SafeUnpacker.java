@@ -339,7 +339,12 @@ public final class SafeUnpacker {
       if (name == null || name.isBlank() || name.indexOf('\0') >= 0) {
         throw new UnsafeArchiveException("an entry has an empty or invalid name");
       }
-      String normalizedName = name.replace('\\', '/');
+      // A backslash is refused rather than read as a separator: the zip format names '/' only, and a name that
+      // means one thing here and another in the tool that made it is no name to trust.
+      if (name.indexOf('\\') >= 0) {
+        throw new UnsafeArchiveException("entry " + shown(name) + " has a backslash in a name");
+      }
+      String normalizedName = name;
       if (normalizedName.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
         throw new UnsafeArchiveException("entry " + shown(name) + " has a name longer than " + MAX_PATH_BYTES
             + " bytes");
@@ -357,6 +362,9 @@ public final class SafeUnpacker {
         Path place = root.resolve(normalizedName).normalize();
         if (!place.startsWith(root) || place.equals(root) && !normalizedName.matches("^(\\./?)*$")) {
           throw new UnsafeArchiveException("entry " + shown(name) + " would land outside the compendium folder");
+        }
+        if (List.of(normalizedName.split("/")).contains("..")) {
+          throw new UnsafeArchiveException("entry " + shown(name) + " has a '..' component");
         }
         // The same rule for names as a job's outputs follow, so that whatever unpacks can be stored and served.
         Optional<String> problem = place.equals(root) ? Optional.empty()
@@ -476,7 +484,7 @@ public final class SafeUnpacker {
           Files.createSymbolicLink(link.place, Path.of(link.target));
         }
       }
-      checkSymbolicLinks();
+      checkSymbolicLinks(false);
       for (PendingLink link : links) {
         if (link.hard) {
           makeRoomFor(link);
@@ -487,8 +495,9 @@ public final class SafeUnpacker {
           checkSize();
         }
       }
-      // The copies are new regular files that a dangling link may now reach; check again.
-      checkSymbolicLinks();
+      // The copies are new regular files that a dangling link may now reach; check again, and refuse a link that
+      // still leads nowhere: its target could appear later (a program makes it) where no check looks.
+      checkSymbolicLinks(true);
     }
 
     private void makeRoomFor(PendingLink link) throws IOException, UnsafeArchiveException {
@@ -498,8 +507,11 @@ public final class SafeUnpacker {
       }
     }
 
-    private void checkSymbolicLinks() throws IOException, UnsafeArchiveException {
+    private void checkSymbolicLinks(boolean last) throws IOException, UnsafeArchiveException {
       for (PendingLink link : links) {
+        if (!link.hard && last && !Files.exists(link.place)) {
+          throw new UnsafeArchiveException("link " + shown(link.name) + " leads to nothing in the archive");
+        }
         if (!link.hard && Files.exists(link.place)) {
           Path real = link.place.toRealPath();
           if (!real.startsWith(root)) {

@@ -14,6 +14,7 @@ import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
 import io.reprise.activities.files.FileTree;
+import io.reprise.activities.files.Glob;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.BlobStore;
 import io.reprise.activities.storage.StoreKeys;
@@ -351,8 +352,7 @@ public class JobActivitiesImpl implements JobActivities {
         Map<String, FileManifest.Entry> inputs = new HashMap<>();
         FileManifest.read(workspace.jobDir(jobId).resolve(INPUTS)).files()
             .forEach(entry -> inputs.put(entry.path(), entry));
-        List<PathMatcher> keep = request.outputs().stream()
-            .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        List<Glob> keep = Glob.compileValid(request.outputs());
         List<FileManifest.Entry> stored = new ArrayList<>();
         int dropped = 0;
         FileManifest.Scan scan = FileManifest.scanTree(compendium, storeBudget(inputs, request.provenance()));
@@ -360,7 +360,7 @@ public class JobActivitiesImpl implements JobActivities {
           FileManifest.Entry file = scan.files().get(found.path());
           FileManifest.Entry before = inputs.get(file.path());
           boolean output = before == null || !before.sha256().equals(file.sha256());
-          if (output && keep.stream().noneMatch(m -> m.matches(Path.of(file.path())))) {
+          if (output && keep.stream().noneMatch(glob -> glob.matches(file.path()))) {
             dropped++;
             continue;
           }

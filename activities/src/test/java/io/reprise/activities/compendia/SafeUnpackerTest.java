@@ -89,12 +89,12 @@ class SafeUnpackerTest {
 
   @Test
   void refusesNamesThatAreNotPortableWithTheReason() throws IOException {
-    for (String[] bad : new String[][] {{"bad\u0007name", "a control character"},
+    for (String[] bad : new String[][] {{"bad\u0007name", "a control character"}, {"x/../y", "a '..' component"},
         {"d/".repeat(70) + "f", "more than 64 nested folders"}, {"x/".repeat(520) + "f", "longer than 1024"}}) {
       Path archive = zip("Dockerfile", "FROM x\n", bad[0], "boo");
 
       UnsafeArchiveException refused = assertThrows(UnsafeArchiveException.class,
-          () -> unpacker.unpack(archive, tmp.resolve("out-" + bad[1].length())));
+          () -> unpacker.unpack(archive, tmp.resolve("out-" + Integer.toHexString(bad[0].hashCode()))), bad[0]);
 
       assertTrue(refused.getMessage().contains(bad[1]), refused.getMessage());
       assertFalse(refused.getMessage().contains("\u0007"), "the name is shown escaped");
@@ -128,6 +128,35 @@ class SafeUnpackerTest {
         () -> unpacker.unpack(archive, tmp.resolve("out")));
 
     assertTrue(e.getMessage().contains("absolute"), e.getMessage());
+  }
+
+  @Test
+  void refusesABackslashInATarName() throws IOException {
+    // A zip made on Windows says so, and commons-compress reads its backslashes as separators; a tar name is a name.
+    Path archive = tarGz(tar -> {
+      tarFile(tar, "Dockerfile", "FROM x\n");
+      tarFile(tar, "h\\secret", "x");
+    });
+
+    UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
+        () -> unpacker.unpack(archive, tmp.resolve("out")));
+
+    assertTrue(e.getMessage().contains("a backslash"), e.getMessage());
+  }
+
+  @Test
+  void refusesALinkThatLeadsToNothingInTheArchive() throws IOException {
+    // s -> . makes s/s/s/../../x resolve two levels above the folder once x exists there; no target, no link.
+    Path archive = tarGz(tar -> {
+      tarFile(tar, "Dockerfile", "FROM x\n");
+      tarLink(tar, "s", ".", TarArchiveEntry.LF_SYMLINK);
+      tarLink(tar, "t", "s/s/s/../../nowhere", TarArchiveEntry.LF_SYMLINK);
+    });
+
+    UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
+        () -> unpacker.unpack(archive, tmp.resolve("out")));
+
+    assertTrue(e.getMessage().contains("leads to nothing"), e.getMessage());
   }
 
   @Test
