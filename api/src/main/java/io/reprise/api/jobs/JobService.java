@@ -1,5 +1,6 @@
 package io.reprise.api.jobs;
 
+import io.reprise.activities.files.PortablePath;
 import io.reprise.activities.jobs.ContentTypes;
 import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.storage.ArtifactStore;
@@ -459,14 +460,15 @@ public class JobService {
     if (path.isEmpty()) {
       throw ApiException.badRequest("the file path is empty; the job view lists its files and their URLs");
     }
-    for (String part : path.split("/", -1)) {
-      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-        throw ApiException.badRequest("the file path has an empty, '.' or '..' part; give the path as the job "
-            + "view lists it");
-      }
+    // The rule every stored name follows (PortablePath); a path that breaks it names no file, and must not reach
+    // the store as a key it would trim, refuse or read as another.
+    Optional<String> problem = PortablePath.problem(path);
+    if (problem.isEmpty() && List.of(path.split("/")).stream().anyMatch(part -> !part.equals(part.strip()))) {
+      problem = Optional.of("a part that starts or ends with a space");
     }
-    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw ApiException.badRequest("the file path holds control characters");
+    if (problem.isPresent()) {
+      throw ApiException.badRequest("the file path has " + problem.get() + "; give the path as the job view lists "
+          + "it");
     }
   }
 
