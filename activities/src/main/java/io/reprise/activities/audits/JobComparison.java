@@ -44,6 +44,12 @@ public class JobComparison {
 
   /** Text files up to this size get a unified diff. */
   public static final long DIFF_MAX_BYTES = 64 * 1024;
+  /** ... and up to this many lines: Myers' diff costs lines a times lines b at worst. */
+  public static final int DIFF_MAX_LINES = 4000;
+  /** One comparison diffs at most this many files ... */
+  public static final int DIFF_MAX_FILES = 50;
+  /** ... reading at most this many bytes for them, so a job of thousands of differing files costs a bounded read. */
+  public static final long DIFF_MAX_TOTAL_BYTES = 4L * 1024 * 1024;
 
   /** The verdicts of a whole comparison; only {@link #REPRODUCED} counts as reproduced. */
   public static final String REPRODUCED = "reproduced";
@@ -74,7 +80,8 @@ public class JobComparison {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FileVerdict(String path, String verdict, Boolean ignored,
       @JsonProperty("size_a") Long sizeA, @JsonProperty("size_b") Long sizeB,
-      @JsonProperty("sha256_a") String sha256A, @JsonProperty("sha256_b") String sha256B, String diff) {
+      @JsonProperty("sha256_a") String sha256A, @JsonProperty("sha256_b") String sha256B, String diff,
+      @JsonProperty("diff_omitted") String diffOmitted) {
 
     /** Whether this file counts against reproduction. */
     public boolean mismatch() {
@@ -108,6 +115,7 @@ public class JobComparison {
     Map<String, Integer> counts = new TreeMap<>();
     TreeSet<String> paths = new TreeSet<>(outputsA.keySet());
     paths.addAll(outputsB.keySet());
+    DiffBudget budget = new DiffBudget();
     for (String path : paths) {
       FileManifest.Entry fa = outputsA.get(path);
       FileManifest.Entry fb = outputsB.get(path);
@@ -115,10 +123,16 @@ public class JobComparison {
           : fa.sha256().equals(fb.sha256()) ? "identical" : "different";
       boolean skip = ignored.stream().anyMatch(glob -> glob.matches(path));
       counts.merge(verdict, 1, Integer::sum);
-      String diff = withDiffs && verdict.equals("different") && fa.size() <= DIFF_MAX_BYTES
-          && fb.size() <= DIFF_MAX_BYTES ? unifiedDiff(a, fa, b, fb) : null;
+      String diff = null;
+      String omitted = null;
+      if (withDiffs && verdict.equals("different")) {
+        Diffed diffed = diff(a, fa, b, fb, budget);
+        diff = diffed.diff();
+        omitted = diffed.omitted();
+      }
       verdicts.add(new FileVerdict(path, verdict, skip ? Boolean.TRUE : null, fa == null ? null : fa.size(),
-          fb == null ? null : fb.size(), fa == null ? null : fa.sha256(), fb == null ? null : fb.sha256(), diff));
+          fb == null ? null : fb.size(), fa == null ? null : fa.sha256(), fb == null ? null : fb.sha256(), diff,
+          omitted));
     }
     String verdict = outputsA.isEmpty() && outputsB.isEmpty() ? NO_OUTPUTS
         : verdicts.stream().noneMatch(FileVerdict::mismatch) ? REPRODUCED : NOT_REPRODUCED;
@@ -168,16 +182,41 @@ public class JobComparison {
     }
   }
 
-  /** A unified diff when both sides are UTF-8 text; null for binary files. */
-  private String unifiedDiff(String a, FileManifest.Entry fileA, String b, FileManifest.Entry fileB) {
+  /** What one comparison may still spend on diffs. */
+  private static final class DiffBudget {
+    int files = DIFF_MAX_FILES;
+    long bytes = DIFF_MAX_TOTAL_BYTES;
+  }
+
+  /** A unified diff, or why there is none. */
+  private record Diffed(String diff, String omitted) {}
+
+  /**
+   * A unified diff of two small UTF-8 text files. Every other pair says why it has none: too large, too many
+   * lines, binary, or the comparison's diff budget is spent (then the sizes and hashes still tell them apart).
+   */
+  private Diffed diff(String a, FileManifest.Entry fileA, String b, FileManifest.Entry fileB, DiffBudget budget) {
+    if (fileA.size() > DIFF_MAX_BYTES || fileB.size() > DIFF_MAX_BYTES) {
+      return new Diffed(null, "larger than " + DIFF_MAX_BYTES / 1024 + " KiB");
+    }
+    long cost = fileA.size() + fileB.size();
+    if (budget.files == 0 || cost > budget.bytes) {
+      return new Diffed(null, "this comparison has diffed " + DIFF_MAX_FILES + " files or read "
+          + DIFF_MAX_TOTAL_BYTES / (1024 * 1024) + " MiB for diffs already");
+    }
+    budget.files--;
+    budget.bytes -= cost;
     List<String> left = textLines(a, fileA);
     List<String> right = textLines(b, fileB);
     if (left == null || right == null) {
-      return null;
+      return new Diffed(null, "binary");
+    }
+    if (left.size() > DIFF_MAX_LINES || right.size() > DIFF_MAX_LINES) {
+      return new Diffed(null, "more than " + DIFF_MAX_LINES + " lines");
     }
     List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + fileA.path(), "b/" + fileB.path(), left,
         DiffUtils.diff(left, right), 3);
-    return String.join("\n", diff) + "\n";
+    return new Diffed(String.join("\n", diff) + "\n", null);
   }
 
   private List<String> textLines(String jobId, FileManifest.Entry file) {
@@ -186,7 +225,7 @@ public class JobComparison {
         return null;
       }
       String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+          .decode(ByteBuffer.wrap(in.readNBytes((int) DIFF_MAX_BYTES + 1))).toString();
       return text.contains("\0") ? null : List.of(text.split("\n", -1));
     } catch (CharacterCodingException binary) {
       return null;

@@ -89,6 +89,32 @@ class JobComparisonTest {
   }
 
   @Test
+  void diffsAreBoundedPerFileAndPerComparisonAndSayWhyTheyAreMissing() throws IOException {
+    List<StoredFile> a = new ArrayList<>();
+    List<StoredFile> b = new ArrayList<>();
+    for (int i = 0; i < JobComparison.DIFF_MAX_FILES + 10; i++) {
+      a.add(output("out/%03d.txt".formatted(i), "a\n"));
+      b.add(output("out/%03d.txt".formatted(i), "b\n"));
+    }
+    // One line per character: Myers' diff of two such files costs lines times lines.
+    a.add(output("lines.txt", "x\n".repeat(JobComparison.DIFF_MAX_LINES + 1)));
+    b.add(output("lines.txt", "y\n".repeat(JobComparison.DIFF_MAX_LINES + 1)));
+    storeJob("a", List.of(), a.toArray(StoredFile[]::new));
+    storeJob("b", List.of(), b.toArray(StoredFile[]::new));
+
+    JobComparison.Comparison result = comparison.compare("a", "b");
+
+    assertEquals("not_reproduced", result.verdict());
+    assertEquals(JobComparison.DIFF_MAX_FILES + 11, result.counts().get("different"));
+    assertEquals("more than 4000 lines", result.files().get(0).diffOmitted());
+    List<JobComparison.FileVerdict> out = result.files().subList(1, result.files().size());
+    assertEquals(JobComparison.DIFF_MAX_FILES - 1, out.stream().filter(f -> f.diff() != null).count());
+    assertTrue(out.stream().skip(JobComparison.DIFF_MAX_FILES - 1)
+        .allMatch(f -> f.diff() == null && f.diffOmitted().contains("has diffed 50 files")));
+    assertEquals("--- a/out/000.txt\n+++ b/out/000.txt\n@@ -1,2 +1,2 @@\n-a\n+b\n \n", out.get(0).diff());
+  }
+
+  @Test
   void theIgnoreListValidateRecordedIsHonoured() throws IOException {
     storeJob("a", List.of("results/run-*.log"), input("Dockerfile", "FROM x\n"),
         output("results/run-1.log", "started 10:00"), output("results/sum.txt", "42"));
