@@ -136,7 +136,7 @@ final class ApiClient {
     Path script = TestStack.repoRoot().resolve("docker/service");
     Path log = Files.createTempFile("reprise-restart-", ".log");
     List<String> command = new ArrayList<>(List.of("bash", script.toString(),
-        "restart-workers", "--instance", "it", "--workers", "2"));
+        "restart-workers", "--instance", System.getProperty("reprise.it.instance", "it"), "--workers", "2"));
     if (host != null) {
       command.addAll(List.of("--host", host));
     }

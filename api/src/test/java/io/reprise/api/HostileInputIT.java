@@ -137,6 +137,10 @@ class HostileInputIT {
           "../../../../etc/passwd"), 400, "outside"),
       upload("a zip symlink whose target is 20 MB", HostileArchives.zipWithLink(files("Dockerfile", FENCE), "l",
           "a".repeat(20_000_000)), 400, "link"),
+      upload("a tar name with a backslash", tarGz(Tar.file("Dockerfile", FENCE), Tar.file("h\\passwd", "x")), 400,
+          "backslash"),
+      upload("a tar link that leads nowhere", tarGz(Tar.file("Dockerfile", FENCE), Tar.symlink("l", "missing")), 400,
+          "leads to nothing"),
       upload("a tar symlink to the host's root", tarGz(Tar.file("Dockerfile", FENCE), Tar.symlink("root", "/")), 400,
           "absolute"),
       upload("a tar chain of links that leads out only once all exist", tarGz(Tar.file("Dockerfile", FENCE),
@@ -179,6 +183,8 @@ class HostileInputIT {
           "memory: 9999999999999999999999999g\n")), 400, "memory"),
       upload("reprise.yml with outputs outside the compendium", zip(program("true\n", "reprise.yml",
           "outputs: [\"../../etc/**\"]\n")), 400, "inside the compendium"),
+      upload("reprise.yml with an output that is no glob", zip(program("true\n", "reprise.yml",
+          "outputs: [\"[\"]\n")), 400, "not a glob"),
       // Requests that are malformed on purpose.
       get("a path with bad percent-encoding", "/api/v1/job/%zz", 400, ""),
       request("a header of 20 KB", "GET /api/v1/job HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000)
@@ -197,6 +203,7 @@ class HostileInputIT {
       get("a data path with a dot segment", "/api/v1/job/{canary}/data/./work/canary.txt", 400, "path"),
       get("a data path with an encoded ..", "/api/v1/job/{canary}/data/work/%2e%2e/manifest.json", 400, "path"),
       get("a data path with an empty segment", "/api/v1/job/{canary}/data/work//canary.txt", 400, "path"),
+      get("a data path with a ' ..' part", "/api/v1/job/{canary}/data/work/%20../manifest.json", 400, "path"),
       request("a Range header that is no range", "GET /api/v1/job/{canary}/data/work/canary.txt HTTP/1.1\r\n"
           + "Host: 127.0.0.1\r\nRange: bytes=abc\r\nConnection: close\r\n\r\n", 400, "Range"),
       request("a Range past the end of the file", "GET /api/v1/job/{canary}/data/work/canary.txt HTTP/1.1\r\n"
@@ -231,6 +238,8 @@ class HostileInputIT {
           "success", "execute", "exited with code 0", HostileInputIT::logsAreBoundedAndServed),
       job("a program that fills its disk", program("dd if=/dev/zero of=/work/fill bs=1048576 count=500\n"),
           "failure", "execute", "disk limit reached"),
+      job("a sparse file of 8 GiB", program("dd if=/dev/null of=sparse bs=1048576 seek=8192\necho made\n"),
+          "success", "cleanup", "bytes a job may store"),
       job("a program that makes 200,000 empty files", program(
           "i=0; while [ $i -lt 200000 ]; do : > f$i || exit 3; i=$((i+1)); done\n", "reprise.yml", "timeout: 60s\n"),
           "failure", "execute", "No space left on device"),

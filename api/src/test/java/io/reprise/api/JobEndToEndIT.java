@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class JobEndToEndIT {
 
-  private static final String BUCKET = "reprise-it";
+  private static final String BUCKET = "reprise-" + System.getProperty("reprise.it.instance", "it");
 
   private final ApiClient api = new ApiClient();
 
