@@ -50,7 +50,14 @@ public class MinioArtifactStore implements ArtifactStore {
   void ensureBucket() {
     call("make bucket " + bucket, () -> {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        try {
+          client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        } catch (ErrorResponseException e) {
+          // An instance's API and workers start at once: another of them made it between our check and our call.
+          if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+            throw e;
+          }
+        }
       }
       return null;
     });
