@@ -5,6 +5,7 @@ import io.reprise.api.web.ApiException;
 import io.reprise.workflows.jobs.JobPriority;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,7 @@ public class JobPriorities {
 
   private final Map<String, Limit> limits;
 
+  @Autowired
   public JobPriorities(ApiProperties properties) {
     this(limits(properties.priority()));
   }
