@@ -19,6 +19,12 @@ MINIO_MODULE=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 # The search attributes Reprise keeps on job workflows (see JobSearchAttributes.java).
 SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubmitter=Keyword RepriseRerunOf=Keyword)
 
+# Dynamic config the Temporal dev server starts with: the new matcher (task queue priority), fairness (each
+# fairness key, a job's submitter, gets its turn within a priority), and one partition per task queue, so that
+# priority and fairness order the whole queue rather than each of four partitions (bench/priority measures it).
+TEMPORAL_DYNAMIC_CONFIG=(matching.useNewMatcher=true matching.enableFairness=true
+  matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1)
+
 say() { printf '[reprise] %s\n' "$*"; }
 die() { printf '[reprise] error: %s\n' "$*" >&2; exit 1; }
 

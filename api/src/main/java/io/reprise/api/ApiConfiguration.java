@@ -7,6 +7,11 @@ import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
+import io.reprise.activities.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,5 +39,31 @@ class ApiConfiguration {
     ApiProperties.Minio minio = properties.minio();
     return MinioArtifactStore.connect(
         new MinioSettings(minio.endpoint(), minio.accessKey(), minio.secretKey(), minio.bucket()));
+  }
+
+  /** TLS, a client certificate or an API key for a Temporal on another machine (REPRISE_TEMPORAL_TLS_*, _API_KEY). */
+  @Bean
+  TemporalConnection temporalConnection(Environment environment) {
+    String prefix = "reprise.temporal-connection.";
+    return TemporalConnection.of(environment.getProperty("spring.temporal.namespace"),
+        environment.getProperty(prefix + "tls-cert"), environment.getProperty(prefix + "tls-key"),
+        environment.getProperty(prefix + "tls-ca"), environment.getProperty(prefix + "tls-server-name"),
+        environment.getProperty(prefix + "api-key"), environment.getProperty(prefix + "api-key-file"));
+  }
+
+  @Bean
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> securedTemporal(TemporalConnection connection) {
+    return builder -> {
+      connection.apply(builder);
+      return builder;
+    };
+  }
+
+  @Bean
+  TemporalOptionsCustomizer<WorkflowClientOptions.Builder> temporalNamespace(TemporalConnection connection) {
+    return builder -> {
+      connection.apply(builder);
+      return builder;
+    };
   }
 }

@@ -12,6 +12,10 @@ import io.reprise.activities.jobs.JobActivitiesImpl;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
+import io.reprise.activities.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import org.springframework.core.env.Environment;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
@@ -87,5 +91,31 @@ class WorkerConfiguration {
     return builder -> builder
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2))
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2));
+  }
+
+  /** TLS, a client certificate or an API key for a Temporal on another machine (REPRISE_TEMPORAL_TLS_*, _API_KEY). */
+  @Bean
+  TemporalConnection temporalConnection(Environment environment) {
+    String prefix = "reprise.temporal-connection.";
+    return TemporalConnection.of(environment.getProperty("spring.temporal.namespace"),
+        environment.getProperty(prefix + "tls-cert"), environment.getProperty(prefix + "tls-key"),
+        environment.getProperty(prefix + "tls-ca"), environment.getProperty(prefix + "tls-server-name"),
+        environment.getProperty(prefix + "api-key"), environment.getProperty(prefix + "api-key-file"));
+  }
+
+  @Bean
+  TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> securedTemporal(TemporalConnection connection) {
+    return builder -> {
+      connection.apply(builder);
+      return builder;
+    };
+  }
+
+  @Bean
+  TemporalOptionsCustomizer<WorkflowClientOptions.Builder> temporalNamespace(TemporalConnection connection) {
+    return builder -> {
+      connection.apply(builder);
+      return builder;
+    };
   }
 }

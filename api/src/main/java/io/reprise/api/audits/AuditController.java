@@ -1,6 +1,7 @@
 package io.reprise.api.audits;
 
 import io.reprise.api.jobs.JobListing;
+import io.reprise.api.jobs.JobPriorities;
 import io.reprise.api.web.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ class AuditController {
   /**
    * Starts an audit from a JSON body: {@code job_ids} (a list), or {@code filter} with the job list's filters
    * ({@code compendium_id}, {@code status}, {@code user}) and an optional {@code limit}; then {@code parallelism}
-   * (default 2), {@code rebuild} (default false) and {@code user}. Answers at once with the audit's id.
+   * (default 2), {@code rebuild} (default false), {@code user} and {@code priority} (1 to 5, within the caller's
+   * limit; the re-runs inherit it). Answers at once with the audit's id.
    */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
@@ -38,14 +40,14 @@ class AuditController {
       throw ApiException.badRequest("the body must be a JSON object with job_ids or filter");
     }
     for (String key : body.keySet()) {
-      if (!List.of("job_ids", "filter", "limit", "parallelism", "rebuild", "user").contains(key)) {
+      if (!List.of("job_ids", "filter", "limit", "parallelism", "rebuild", "user", "priority").contains(key)) {
         throw ApiException.badRequest("unknown key '" + key + "'; keys are job_ids, filter, limit, parallelism, "
-            + "rebuild, user");
+            + "rebuild, user, priority");
       }
     }
     AuditService.AuditStarted started = audits.start(new AuditService.Order(jobIds(body.get("job_ids")),
         filter(body.get("filter")), integer(body, "limit"), integer(body, "parallelism"),
-        bool(body, "rebuild"), text(body.get("user"), "user")));
+        bool(body, "rebuild"), text(body.get("user"), "user"), JobPriorities.parse(body.get("priority"))));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("audit_id", started.auditId());
     answer.put("jobs", started.jobs());

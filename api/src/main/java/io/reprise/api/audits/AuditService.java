@@ -3,6 +3,7 @@ package io.reprise.api.audits;
 import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
 import io.reprise.api.jobs.JobListing;
+import io.reprise.api.jobs.JobPriorities;
 import io.reprise.api.jobs.JobService;
 import io.reprise.api.web.ApiException;
 import io.reprise.workflows.audits.AuditRequest;
@@ -10,6 +11,7 @@ import io.reprise.workflows.audits.AuditRequest.AuditTarget;
 import io.reprise.workflows.audits.AuditSummary;
 import io.reprise.workflows.audits.AuditWorkflow;
 import io.reprise.workflows.audits.AuditedJob;
+import io.reprise.workflows.jobs.JobPriority;
 import io.reprise.workflows.jobs.JobSearchAttributes;
 import io.reprise.workflows.jobs.JobState;
 import io.temporal.api.common.v1.Payload;
@@ -46,8 +48,11 @@ public class AuditService {
   private final JobService jobs;
   private final JobListing listing;
   private final ApiProperties.Temporal settings;
+  private final JobPriorities priorities;
 
-  public AuditService(WorkflowClient temporal, JobService jobs, JobListing listing, ApiProperties properties) {
+  public AuditService(WorkflowClient temporal, JobService jobs, JobListing listing, ApiProperties properties,
+      JobPriorities priorities) {
+    this.priorities = priorities;
     this.temporal = temporal;
     this.jobs = jobs;
     this.listing = listing;
@@ -60,7 +65,7 @@ public class AuditService {
    * @param limit with a filter, audit only the first this many matches (in the list's order)
    */
   public record Order(List<String> jobIds, JobListing.Query filter, Integer limit, Integer parallelism,
-      boolean rebuild, String user) {}
+      boolean rebuild, String user, Integer priority) {}
 
   /** Starts the audit and answers its id and the number of jobs it holds, without waiting. */
   public AuditStarted start(Order order) {
@@ -72,12 +77,17 @@ public class AuditService {
     if (!JobService.isValidUser(submitter)) {
       throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
     }
+    int priority = priorities.forCaller(order.priority());
     List<AuditTarget> targets = targets(order);
     String auditId = Ids.newId();
+    Map<String, Object> memo = queuedMemo(auditId, targets, parallelism, order.rebuild(), submitter);
+    memo.put(JobPriority.MEMO_KEY, priority);
+    // The re-runs are the audit's child workflows, and inherit its priority and fairness key (the submitter).
     AuditWorkflow workflow = temporal.newWorkflowStub(AuditWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(settings.taskQueue())
         .setWorkflowId(auditId)
-        .setMemo(queuedMemo(auditId, targets, parallelism, order.rebuild(), submitter))
+        .setMemo(memo)
+        .setPriority(JobPriority.of(priority, submitter))
         .build());
     WorkflowClient.start(workflow::run, new AuditRequest(auditId, targets, parallelism, order.rebuild(),
         submitter));
@@ -174,7 +184,9 @@ public class AuditService {
         .map(entry -> converter.fromPayload(entry.getValue(), AuditedJob.class, AuditedJob.class))
         .sorted(Comparator.comparingInt(AuditedJob::index))
         .toList();
-    return AuditView.of(summary, status(description, summary), audited,
+    Payload priority = memo.get(JobPriority.MEMO_KEY);
+    return AuditView.of(summary, status(description, summary),
+        priority == null ? null : converter.fromPayload(priority, Integer.class, Integer.class), audited,
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + auditId);
   }
 

@@ -20,6 +20,7 @@ public record AuditView(
     String created,
     String finished,
     String user,
+    Integer priority,
     boolean rebuild,
     int parallelism,
     Progress progress,
@@ -47,10 +48,11 @@ public record AuditView(
       @JsonProperty("reused_bytes") Long reusedBytes, @JsonProperty("new_bytes") Long newBytes, String job,
       String rerun, String compare) {}
 
-  static AuditView of(AuditSummary summary, String status, List<AuditedJob> audited, String temporalUi) {
+  static AuditView of(AuditSummary summary, String status, Integer priority, List<AuditedJob> audited,
+      String temporalUi) {
     List<Job> jobs = audited.stream().map(AuditView::job).toList();
     return new AuditView(summary.auditId(), status, summary.created(), summary.finished(), summary.submitter(),
-        summary.rebuild(), summary.parallelism(), new Progress(summary.total(), summary.ended()),
+        priority, summary.rebuild(), summary.parallelism(), new Progress(summary.total(), summary.ended()),
         summary.verdicts(), summary.audited(), summary.reproduced(), summary.reproducibilityRate(),
         summary.result(), new Storage(summary.newBytes(), summary.bytesSaved()), jobs, temporalUi);
   }

@@ -51,11 +51,15 @@ class JobController {
   @ResponseStatus(HttpStatus.CREATED)
   Map<String, String> startFromForm(@RequestParam(name = "compendium_id", required = false) String compendiumId,
       @RequestParam(name = "user", required = false) String user,
+      @RequestParam(name = "priority", required = false) String priority,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    return Map.of("job_id", jobs.start(compendiumId, user, idempotencyKey));
+    return Map.of("job_id", jobs.start(compendiumId, user, JobPriorities.parse(priority), idempotencyKey));
   }
 
-  /** Starts a job from a JSON body {@code {"compendium_id": "...", "user": "..."}}. */
+  /**
+   * Starts a job from a JSON body {@code {"compendium_id": "...", "user": "...", "priority": 3}}; priority runs
+   * from 1 (first) to 5, within the caller's limit.
+   */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   Map<String, String> startFromJson(@RequestBody(required = false) Map<String, Object> body,
@@ -63,7 +67,8 @@ class JobController {
     if (body == null) {
       throw ApiException.badRequest("the body must be a JSON object with compendium_id");
     }
-    return Map.of("job_id", jobs.start(text(body.get("compendium_id")), text(body.get("user")), idempotencyKey));
+    return Map.of("job_id", jobs.start(text(body.get("compendium_id")), text(body.get("user")),
+        JobPriorities.parse(body.get("priority")), idempotencyKey));
   }
 
   /** Lists jobs, newest activity first, with filters and paging in the o2r style. */
@@ -136,8 +141,9 @@ class JobController {
   @ResponseStatus(HttpStatus.CREATED)
   Map<String, String> rerun(@PathVariable String id,
       @RequestParam(name = "rebuild", required = false, defaultValue = "false") boolean rebuild,
-      @RequestParam(name = "user", required = false) String user) {
-    return Map.of("job_id", jobs.rerun(id, rebuild, user), "rerun_of", id);
+      @RequestParam(name = "user", required = false) String user,
+      @RequestParam(name = "priority", required = false) String priority) {
+    return Map.of("job_id", jobs.rerun(id, rebuild, user, JobPriorities.parse(priority)), "rerun_of", id);
   }
 
   /** Cancels a running job; answers at once, while the job stops and cleans up. */

@@ -3,7 +3,9 @@ package io.reprise.api.jobs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.reprise.api.Ids;
 import io.reprise.api.web.ApiException;
+import io.reprise.workflows.jobs.JobPriority;
 import io.reprise.workflows.jobs.JobSearchAttributes;
+import io.reprise.workflows.jobs.JobState;
 import io.reprise.workflows.jobs.JobStatus;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -38,7 +40,7 @@ public class JobListing {
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
-  private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created");
+  private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created", "priority");
   private static final Set<String> STATUSES = Set.of("success", "failure", "running");
 
   private final WorkflowClient temporal;
@@ -150,10 +152,26 @@ public class JobListing {
             text(converter, attributes.get(JobSearchAttributes.COMPENDIUM_ID.getName())));
         case "created" -> item.put("created", Instant.ofEpochSecond(info.getStartTime().getSeconds(),
             info.getStartTime().getNanos()).toString());
+        case "priority" -> item.put("priority", priority(converter, info));
         default -> throw new IllegalStateException("unchecked field " + field);
       }
     }
     return item;
+  }
+
+  /**
+   * The job's priority: Temporal's list does not return a workflow's priority, so it comes from the memo, where the
+   * API records it at start; an audit's re-run has it in its published state (inherited from the audit). Null for
+   * jobs from before priorities.
+   */
+  private static Integer priority(DataConverter converter, WorkflowExecutionInfo info) {
+    Map<String, Payload> memo = info.getMemo().getFieldsMap();
+    Payload recorded = memo.get(JobPriority.MEMO_KEY);
+    if (recorded != null) {
+      return converter.fromPayload(recorded, Integer.class, Integer.class);
+    }
+    Payload state = memo.get(JobState.MEMO_KEY);
+    return state == null ? null : converter.fromPayload(state, JobState.class, JobState.class).priority();
   }
 
   private static String text(DataConverter converter, Payload payload) {

@@ -11,6 +11,7 @@ import io.reprise.api.Ids;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.web.ApiException;
 import io.reprise.api.web.ServerPaths;
+import io.reprise.workflows.jobs.JobPriority;
 import io.reprise.workflows.jobs.JobReport;
 import io.reprise.workflows.jobs.JobRequest;
 import io.reprise.workflows.jobs.JobSearchAttributes;
@@ -59,9 +60,11 @@ public class JobService {
   private final JobFiles jobFiles;
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
+  private final JobPriorities priorities;
 
   public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
-      ApiProperties properties, JobListing listing, JobFiles jobFiles) {
+      ApiProperties properties, JobListing listing, JobFiles jobFiles, JobPriorities priorities) {
+    this.priorities = priorities;
     this.listing = listing;
     this.temporal = temporal;
     this.store = store;
@@ -74,9 +77,9 @@ public class JobService {
     return USER.matcher(user).matches();
   }
 
-  /** Starts the job workflow and answers its id without waiting for it. */
+  /** Starts the job workflow at the caller's default priority and answers its id without waiting for it. */
   public String start(String compendiumId, String user) {
-    return start(compendiumId, user, null);
+    return start(compendiumId, user, null, null);
   }
 
   /**
@@ -84,7 +87,7 @@ public class JobService {
    * compendium, answers that job. The key decides the job id, so Temporal's rule of one workflow per id does the
    * remembering: a retried request cannot start a second job.
    */
-  public String start(String compendiumId, String user, String idempotencyKey) {
+  public String start(String compendiumId, String user, Integer priority, String idempotencyKey) {
     if (compendiumId == null || compendiumId.isBlank()) {
       throw ApiException.badRequest("compendium_id is missing");
     }
@@ -92,6 +95,7 @@ public class JobService {
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
       throw ApiException.badRequest("Idempotency-Key must hold 1 to 200 characters");
     }
+    int granted = priorities.forCaller(priority);
     if (!compendia.exists(compendiumId)) {
       throw ApiException.notFound("no compendium with id " + compendiumId);
     }
@@ -110,7 +114,7 @@ public class JobService {
       }
     }
     try {
-      launch(new JobRequest(jobId, compendiumId, submitter));
+      launch(new JobRequest(jobId, compendiumId, submitter), granted);
     } catch (WorkflowExecutionAlreadyStarted raced) {
       // Two requests with the same key arrived together; the other one started the job.
       return sameCompendium(jobId, existingCompendium(jobId), compendiumId);
@@ -118,7 +122,11 @@ public class JobService {
     return jobId;
   }
 
-  private void launch(JobRequest request) {
+  /**
+   * Starts the job's workflow with its priority, and the submitter as its fairness key: its activities inherit
+   * both, so the job keeps its place in every task queue it passes through.
+   */
+  private void launch(JobRequest request, int priority) {
     SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
         .set(JobSearchAttributes.STATUS, JobStatus.RUNNING.wireName())
         .set(JobSearchAttributes.COMPENDIUM_ID, request.compendiumId())
@@ -130,6 +138,8 @@ public class JobService {
         .setTaskQueue(settings.taskQueue())
         .setWorkflowId(request.jobId())
         .setTypedSearchAttributes(attributes.build())
+        .setPriority(JobPriority.of(priority, request.submitter()))
+        .setMemo(Map.of(JobPriority.MEMO_KEY, priority))
         .build());
     WorkflowClient.start(workflow::run, request);
   }
@@ -138,7 +148,8 @@ public class JobService {
    * Re-runs an ended job on the same stored compendium. It runs the image the job recorded, without building,
    * unless rebuild is asked for; then the new job says whether the rebuilt image has the same id.
    */
-  public String rerun(String jobId, boolean rebuild, String user) {
+  public String rerun(String jobId, boolean rebuild, String user, Integer priority) {
+    int granted = priorities.forCaller(priority);
     WorkflowExecutionDescription description = describe(jobId);
     JobState state = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
     if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING || state == null) {
@@ -158,7 +169,7 @@ public class JobService {
       throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
     }
     String newJob = Ids.newId();
-    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild));
+    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted);
     return newJob;
   }
 
@@ -328,13 +339,26 @@ public class JobService {
     }
     JobReport report = state.report();
     return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
-        attributes.get(JobSearchAttributes.SUBMITTER),
+        attributes.get(JobSearchAttributes.SUBMITTER), priority(description, state),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
         state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + jobId);
+  }
+
+  /**
+   * The priority Temporal runs the job's workflow with (an audit's re-runs inherit the audit's); the one the
+   * workflow recorded when describe has none; null for jobs from before priorities.
+   */
+  private static Integer priority(WorkflowExecutionDescription description, JobState state) {
+    io.temporal.api.workflow.v1.WorkflowExecutionInfo info = description.getRawDescription()
+        .getWorkflowExecutionInfo();
+    if (info.hasPriority() && info.getPriority().getPriorityKey() > 0) {
+      return info.getPriority().getPriorityKey();
+    }
+    return state.priority();
   }
 
   private static JobView.ExceptionView exception(JobReport.ExceptionInfo exception) {

@@ -17,6 +17,7 @@ public record JobView(
     List<String> reruns,
     @JsonProperty("rebuilt_image_identical") Boolean rebuiltImageIdentical,
     String user,
+    Integer priority,
     String created,
     String started,
     String finished,

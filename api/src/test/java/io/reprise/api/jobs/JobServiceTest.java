@@ -47,8 +47,9 @@ class JobServiceTest {
   private final MemoryArtifactStore store = new MemoryArtifactStore();
   private final WorkflowClient temporal = mock(WorkflowClient.class);
   private final JobService jobs = new JobService(temporal, store, mock(CompendiumService.class),
-      new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null),
-      mock(JobListing.class), new JobFiles(store));
+      new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null, null),
+      mock(JobListing.class), new JobFiles(store), new JobPriorities(java.util.Map.of(
+          JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
 
   private void describeAs(JobState state) {
     WorkflowExecutionInfo info = WorkflowExecutionInfo.newBuilder()
@@ -66,7 +67,7 @@ class JobServiceTest {
   private static JobState ended(List<Step> steps, JobReport.ExceptionInfo exception) {
     return new JobState(JOB, "c0c0c0c0c0c0", JobStatus.of(steps), steps, null, null, null, 0,
         new JobReport("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", exception,
-            List.of("validate", "compile", "execute", "cleanup")), null, null, null, null);
+            List.of("validate", "compile", "execute", "cleanup")), null, null, null, null, null);
   }
 
   private static List<Step> succeeded() {

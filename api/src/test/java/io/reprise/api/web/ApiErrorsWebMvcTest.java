@@ -90,7 +90,7 @@ class ApiErrorsWebMvcTest {
 
   @Test
   void jobFromFormOrJsonPassesCompendiumUserAndIdempotencyKey() throws Exception {
-    when(jobs.start("aaaaaaaaaaaa", "ada", "k1")).thenReturn("jjjjjjjjjjjj");
+    when(jobs.start("aaaaaaaaaaaa", "ada", null, "k1")).thenReturn("jjjjjjjjjjjj");
 
     mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_FORM_URLENCODED)
             .param("compendium_id", "aaaaaaaaaaaa").param("user", "ada").header("Idempotency-Key", "k1"))
@@ -101,8 +101,44 @@ class ApiErrorsWebMvcTest {
   }
 
   @Test
+  void priorityReachesTheServiceFromFormJsonRerunAndAudit() throws Exception {
+    when(jobs.start("aaaaaaaaaaaa", "ada", 2, null)).thenReturn("jjjjjjjjjjjj");
+    when(jobs.rerun("aaaaaaaaaaaa", false, null, 4)).thenReturn("rrrrrrrrrrrr");
+    when(audits.start(new AuditService.Order(java.util.List.of("aaaaaaaaaaaa"), null, null, null, false, null, 5)))
+        .thenReturn(new AuditService.AuditStarted("aaaaaaaaaaaa", 1));
+
+    mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .param("compendium_id", "aaaaaaaaaaaa").param("user", "ada").param("priority", "2"))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.job_id").value("jjjjjjjjjjjj"));
+    mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"compendium_id\": \"aaaaaaaaaaaa\", \"user\": \"ada\", \"priority\": 2}"))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.job_id").value("jjjjjjjjjjjj"));
+    mvc.perform(post("/api/v1/job/aaaaaaaaaaaa/rerun").param("priority", "4"))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.job_id").value("rrrrrrrrrrrr"));
+    mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"job_ids\": [\"aaaaaaaaaaaa\"], \"priority\": 5}"))
+        .andExpect(status().isCreated()).andExpect(jsonPath("$.audit_id").value("aaaaaaaaaaaa"));
+  }
+
+  @Test
+  void aPriorityThatIsNoWholeNumberIsA400() throws Exception {
+    String message = "priority must be a whole number from 1 (first) to 5 (last)";
+    mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .param("compendium_id", "aaaaaaaaaaaa").param("priority", "high"))
+        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error").value(message));
+    mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"compendium_id\": \"aaaaaaaaaaaa\", \"priority\": 1.5}"))
+        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error").value(message));
+    mvc.perform(post("/api/v1/job/aaaaaaaaaaaa/rerun").param("priority", "first"))
+        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error").value(message));
+    mvc.perform(post("/api/v1/audit").contentType(MediaType.APPLICATION_JSON)
+            .content("{\"job_ids\": [\"aaaaaaaaaaaa\"], \"priority\": [1]}"))
+        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error").value(message));
+  }
+
+  @Test
   void serviceErrorsKeepTheirStatusAndMessage() throws Exception {
-    when(jobs.start(eq(null), any(), any())).thenThrow(ApiException.badRequest("compendium_id is missing"));
+    when(jobs.start(eq(null), any(), any(), any())).thenThrow(ApiException.badRequest("compendium_id is missing"));
     when(jobs.view(eq("unknown00000"), anyBoolean())).thenThrow(ApiException.notFound("no job with id unknown00000"));
 
     mvc.perform(post("/api/v1/job").contentType(MediaType.APPLICATION_FORM_URLENCODED))
@@ -201,7 +237,7 @@ class ApiErrorsWebMvcTest {
     String[][] cases = {
         {"{\"job_ids\": \"abc\"}", "job_ids must be a list of job ids"},
         {"{\"job_ids\": [1, 2]}", "job_ids must be a list of job ids"},
-        {"{\"jobs\": []}", "unknown key 'jobs'; keys are job_ids, filter, limit, parallelism, rebuild, user"},
+        {"{\"jobs\": []}", "unknown key 'jobs'; keys are job_ids, filter, limit, parallelism, rebuild, user, priority"},
         {"{\"filter\": {\"owner\": \"x\"}}", "unknown filter 'owner'; filters are compendium_id, status, user"},
         {"{\"filter\": []}", "filter must be an object with compendium_id, status or user"},
         {"{\"job_ids\": [], \"parallelism\": \"two\"}", "parallelism must be a whole number"},

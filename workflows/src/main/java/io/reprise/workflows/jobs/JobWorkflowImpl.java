@@ -164,7 +164,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
         baseImage, baseImageId, exitCode,
         new JobReport(created, started, finished, exception, List.copyOf(executionOrder)), request.rerunOf(),
-        identical, provenance(), storage);
+        identical, provenance(), storage, JobPriority.of(Workflow.getInfo().getPriority()));
   }
 
   /** What the job ran and on what, as far as it got; null before validate has told. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reprise.workflows.audits.AuditRequest.AuditTarget;
 import io.reprise.workflows.jobs.JobReport;
+import io.reprise.workflows.jobs.JobPriority;
 import io.reprise.workflows.jobs.JobRequest;
 import io.reprise.workflows.jobs.JobSearchAttributes;
 import io.reprise.workflows.jobs.JobState;
@@ -22,6 +23,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.Priority;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -52,6 +54,7 @@ class AuditWorkflowTest {
     static final AtomicInteger running = new AtomicInteger();
     static final AtomicInteger mostAtOnce = new AtomicInteger();
     static final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
+    static final Map<String, Priority> priorities = new ConcurrentHashMap<>();
     static volatile CompletableFuture<String> started = new CompletableFuture<>();
     static volatile Duration takes = Duration.ofMinutes(5);
 
@@ -59,6 +62,7 @@ class AuditWorkflowTest {
     public JobState run(JobRequest request) {
       if (!Workflow.isReplaying()) {
         requests.put(request.jobId(), request);
+        priorities.put(request.jobId(), Workflow.getInfo().getPriority());
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
         started.complete(request.jobId());
       }
@@ -78,7 +82,8 @@ class AuditWorkflowTest {
           new Step("cleanup", StepStatus.SUCCESS, "t3", "t4", "stored"));
       return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), steps,
           request.recordedImageId(), null, null, fails ? 1 : 0, new JobReport("t0", "t0", "t4", null, List.of()),
-          request.rerunOf(), null, null, new JobStorage(1000, 100, 900));
+          request.rerunOf(), null, null, new JobStorage(1000, 100, 900),
+          JobPriority.of(Workflow.getInfo().getPriority()));
     }
 
     @Override
@@ -116,6 +121,7 @@ class AuditWorkflowTest {
     FakeRerun.running.set(0);
     FakeRerun.mostAtOnce.set(0);
     FakeRerun.requests.clear();
+    FakeRerun.priorities.clear();
     FakeRerun.started = new CompletableFuture<>();
     FakeRerun.takes = Duration.ofMinutes(5);
     env = TestWorkflowEnvironment.newInstance();
@@ -134,8 +140,15 @@ class AuditWorkflowTest {
   }
 
   private WorkflowStub start(String auditId, List<AuditTarget> targets, int parallelism) {
-    AuditWorkflow audit = env.getWorkflowClient().newWorkflowStub(AuditWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(auditId).build());
+    return start(auditId, targets, parallelism, null);
+  }
+
+  private WorkflowStub start(String auditId, List<AuditTarget> targets, int parallelism, Priority priority) {
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(auditId);
+    if (priority != null) {
+      options.setPriority(priority);
+    }
+    AuditWorkflow audit = env.getWorkflowClient().newWorkflowStub(AuditWorkflow.class, options.build());
     WorkflowClient.start(audit::run, new AuditRequest(auditId, targets, parallelism, false, "auditor"));
     return WorkflowStub.fromTyped(audit);
   }
@@ -156,6 +169,16 @@ class AuditWorkflowTest {
 
   private static <T> T read(Payload payload, Class<T> type) {
     return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, type, type);
+  }
+
+  @Test
+  void reRunsInheritTheAuditsPriorityAndFairnessKey() {
+    FakeRerun.takes = Duration.ofSeconds(1);
+    start("audit-prio", List.of(succeeded("p1"), succeeded("p2")), 2, JobPriority.of(4, "auditor"))
+        .getResult(AuditReport.class);
+
+    assertEquals(2, FakeRerun.priorities.size());
+    FakeRerun.priorities.values().forEach(priority -> assertEquals(JobPriority.of(4, "auditor"), priority));
   }
 
   @Test

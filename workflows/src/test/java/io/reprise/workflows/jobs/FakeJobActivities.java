@@ -2,7 +2,9 @@ package io.reprise.workflows.jobs;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.common.Priority;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,8 +23,8 @@ class FakeJobActivities implements JobActivities {
   static final RunSettings RUN = new RunSettings(List.of(), 600, 512L << 20, 1.0, List.of("results/**"),
       List.of("results/*.log"));
 
-  /** One attempt of one activity: which step, on which task queue. */
-  record Attempt(String step, String taskQueue) {}
+  /** One attempt of one activity: which step, on which task queue, with which task queue priority. */
+  record Attempt(String step, String taskQueue, Priority priority) {}
 
   private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Supplier<RuntimeException>> failures = new HashMap<>();
@@ -75,8 +77,16 @@ class FakeJobActivities implements JobActivities {
     }
   }
 
+  /** The priority each attempt of the step ran with, as the activity saw it. */
+  List<Priority> prioritiesOf(String step) {
+    synchronized (attempts) {
+      return attempts.stream().filter(a -> a.step().equals(step)).map(Attempt::priority).toList();
+    }
+  }
+
   private void enter(String step) {
-    attempts.add(new Attempt(step, Activity.getExecutionContext().getInfo().getActivityTaskQueue()));
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    attempts.add(new Attempt(step, info.getActivityTaskQueue(), info.getPriority()));
     synchronized (this) {
       Integer remaining = transientFailures.get(step);
       if (remaining != null && remaining > 0) {

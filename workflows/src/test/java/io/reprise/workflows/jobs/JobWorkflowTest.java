@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -65,16 +66,23 @@ class JobWorkflowTest {
   }
 
   private WorkflowStub start(JobRequest request) {
+    return start(request, null);
+  }
+
+  private WorkflowStub start(JobRequest request, Priority priority) {
     String jobId = request.jobId();
     WorkflowClient client = env.getWorkflowClient();
-    JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
         .setTaskQueue(QUEUE)
         .setWorkflowId(jobId)
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
             .set(JobSearchAttributes.COMPENDIUM_ID, "c1")
             .set(JobSearchAttributes.SUBMITTER, "tester")
-            .build())
-        .build());
+            .build());
+    if (priority != null) {
+      options.setPriority(priority);
+    }
+    JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, options.build());
     WorkflowClient.start(workflow::run, request);
     return WorkflowStub.fromTyped(workflow);
   }
@@ -94,6 +102,25 @@ class JobWorkflowTest {
 
   private static Step step(JobState state, String name) {
     return state.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void everyStepRunsWithTheJobsPriorityAndFairnessKeyWhichTheStateShows() {
+    JobState state = start(new JobRequest("job-prio", "c1", "alice"), JobPriority.of(2, "alice"))
+        .getResult(JobState.class);
+
+    assertEquals(JobStatus.SUCCESS, state.status());
+    assertEquals(2, state.priority());
+    assertEquals(2, published("job-prio").priority());
+    for (String step : JobSteps.ORDER) {
+      // The workflow sets no priority on its activities: they inherit the workflow's, on both task queues.
+      assertEquals(List.of(JobPriority.of(2, "alice")), activities.prioritiesOf(step), step);
+    }
+  }
+
+  @Test
+  void aJobStartedWithoutPriorityShowsNone() {
+    assertNull(runJob("job-no-prio").priority());
   }
 
   @Test
