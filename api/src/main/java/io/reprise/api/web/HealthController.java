@@ -2,15 +2,22 @@ package io.reprise.api.web;
 
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.storage.ArtifactStore;
+import io.reprise.api.auth.Caller;
+import io.reprise.api.auth.Role;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Whether Temporal, MinIO and the Docker engine answer: 200 when all of them do, 503 otherwise. */
+/**
+ * Whether Temporal, MinIO and the Docker engine answer: 200 when all of them do, 503 otherwise. Open to anyone,
+ * who sees only {@code status}; an operator also sees which part is down.
+ */
 @RestController
 class HealthController {
 
@@ -31,7 +38,19 @@ class HealthController {
     parts.put("minio", check(() -> store.stat("health-probe")));
     parts.put("docker", check(() -> docker.client().pingCmd().exec()));
     boolean up = parts.values().stream().allMatch("up"::equals);
-    return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(parts);
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("status", up ? "up" : "down");
+    if (operator()) {
+      body.putAll(parts);
+    }
+    return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+  }
+
+  private static boolean operator() {
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    return authentication != null && authentication.getAuthorities().stream()
+        .anyMatch(authority -> authority.getAuthority().equals(Role.OPERATOR.authority()))
+        && Caller.of(authentication).isOperator();
   }
 
   private static String check(Runnable probe) {
