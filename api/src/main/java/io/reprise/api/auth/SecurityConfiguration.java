@@ -42,6 +42,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -66,6 +67,17 @@ public class SecurityConfiguration {
   @Bean
   FailureThrottle failureThrottle(AuthProperties properties) {
     return new FailureThrottle(properties.failureLimit(), properties.failureWindow());
+  }
+
+  /**
+   * Spring Security's firewall refuses paths that are not normalized (a '.', '..' or empty part, or an encoded
+   * one) before any filter runs; the answer is the API's JSON 400, not the servlet container's page.
+   */
+  @Bean
+  RequestRejectedHandler rejected() {
+    return (request, response, exception) -> JsonAnswers.error(response, HttpServletResponse.SC_BAD_REQUEST,
+        "the request path has a '.', '..' or empty part, or an encoded one; give the path as the job view lists "
+            + "it");
   }
 
   @Bean
