@@ -219,8 +219,7 @@ class SecurityIT {
     JsonNode rerunView = alice.view(rerun);
     assertEquals("alice", rerunView.get("user").asText());
     assertEquals("alice", rerunView.get("rerun_by").asText());
-    assertEquals(aliceJob, rerunView.get("rerun_of").asText());
-    alice.awaitEnd(rerun);
+    assertEquals(aliceJob, alice.awaitEnd(rerun).get("rerun_of").asText());
     JsonNode compared = alice.send(request("GET", "/api/v1/job/" + aliceJob + "/compare/" + rerun), 200);
     assertTrue(compared.get("reproduced").asBoolean(), compared.toPrettyString());
   }
