@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class OidcIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int PORT = Integer.getInteger("reprise.it.jwks.port", 18090);
+  private static final int PORT = Integer.getInteger("reprise.it.jwks.port", 18190);
   private static final String ISSUER = "http://127.0.0.1:" + PORT + "/realms/reprise-it";
 
   private static HttpServer provider;
