@@ -310,12 +310,13 @@ class SecurityIT {
     }
     assertEquals("dave", dave.get("user").asText());
     assertEquals("submitter", dave.get("role").asText());
+    assertEquals("it", dave.get("created_by").asText());
     assertEquals(400, operator.exchange(json("POST", "/api/v1/tokens", "{\"user\": \"x\", \"role\": \"boss\"}"))
         .statusCode());
     assertEquals(404, operator.exchange(request("DELETE", "/api/v1/tokens/0123456789ab")).statusCode());
 
     // Revoked on this API instance: refused at once, exactly as a token that never existed.
-    operator.send(request("DELETE", "/api/v1/tokens/" + id), 200);
+    assertEquals("it", operator.send(request("DELETE", "/api/v1/tokens/" + id), 200).get("revoked_by").asText());
     RawHttp.Answer revoked = RawHttp.get("127.0.0.3", "/api/v1/job", "Bearer " + token);
     RawHttp.Answer unknown = RawHttp.get("127.0.0.3", "/api/v1/job", "Bearer rpr_" + "A".repeat(43));
     RawHttp.Answer notReprise = RawHttp.get("127.0.0.3", "/api/v1/job", "Bearer not-a-token");

@@ -2,6 +2,11 @@ package io.reprise.api.auth;
 
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StorageException;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -53,6 +58,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
+@OpenAPIDefinition(info = @Info(title = "OpenAPI definition", version = "v0"),
+    security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
+    description = "A Reprise token (docker/service token --user NAME --role ROLE) or, when the server is configured "
+        + "for one, a JWT of the organisation's identity provider")
 @EnableConfigurationProperties(AuthProperties.class)
 public class SecurityConfiguration {
 

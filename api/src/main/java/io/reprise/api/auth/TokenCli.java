@@ -53,6 +53,11 @@ public final class TokenCli {
     }
   }
 
+  /** Who acts from the shell: the login that ran the command. */
+  private static String shell() {
+    return "shell:" + System.getProperty("user.name", "unknown");
+  }
+
   /** The command itself, on whatever store the supplier opens (only once the arguments are known to be good). */
   static int run(List<String> args, java.util.function.Supplier<TokenStore> opener, PrintStream out,
       PrintStream err) {
@@ -81,7 +86,7 @@ public final class TokenCli {
             err.println(USAGE);
             return 2;
           }
-          Optional<TokenStore.TokenInfo> revoked = opener.get().revoke(rest.get(1));
+          Optional<TokenStore.TokenInfo> revoked = opener.get().revoke(rest.get(1), shell());
           if (revoked.isEmpty()) {
             err.println("token: no token has the id " + rest.get(1));
             return 1;
@@ -119,7 +124,7 @@ public final class TokenCli {
             err.println("token: the user must be 1 to 64 letters, digits and . _ @ -");
             return 2;
           }
-          out.println(opener.get().mint(user, role).token());
+          out.println(opener.get().mint(user, role, shell()).token());
           return 0;
         }
       }

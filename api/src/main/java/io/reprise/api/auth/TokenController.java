@@ -28,7 +28,7 @@ class TokenController {
   /** Mints a token from {@code {"user": "...", "role": "..."}}; the answer is the only time the token is shown. */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
-  TokenStore.Minted mint(@RequestBody(required = false) Map<String, Object> body) {
+  TokenStore.Minted mintToken(@RequestBody(required = false) Map<String, Object> body) {
     if (body == null || !(body.get("user") instanceof String user) || !(body.get("role") instanceof String role)) {
       throw ApiException.badRequest("the body must be a JSON object with user and role");
     }
@@ -43,18 +43,18 @@ class TokenController {
     if (!TokenStore.isValidUser(user)) {
       throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
     }
-    return tokens.mint(user, role);
+    return tokens.mint(user, role, Caller.current().user());
   }
 
   /** Every token: id, user, role, when it was created and revoked. Never a token or its hash. */
   @GetMapping({"", "/"})
-  Map<String, List<TokenStore.TokenInfo>> list() {
+  Map<String, List<TokenStore.TokenInfo>> listTokens() {
     return Map.of("results", tokens.list());
   }
 
   /** Revokes a token by its id; this API instance refuses it at once, others within the token cache's time. */
   @DeleteMapping("/{id}")
-  TokenStore.TokenInfo revoke(@PathVariable String id) {
-    return tokens.revoke(id).orElseThrow(() -> ApiException.notFound("no token with id " + id));
+  TokenStore.TokenInfo revokeToken(@PathVariable String id) {
+    return tokens.revoke(id, Caller.current().user()).orElseThrow(() -> ApiException.notFound("no token with id " + id));
   }
 }

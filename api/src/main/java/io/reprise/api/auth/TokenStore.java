@@ -1,5 +1,6 @@
 package io.reprise.api.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,11 +65,17 @@ public final class TokenStore {
 
   /** What is stored for a token; the hash is also the object's name. */
   record Stored(String id, @JsonProperty("sha256") String hash, String user, String role,
-      @JsonProperty("created_at") String createdAt, @JsonProperty("revoked_at") String revokedAt) {}
+      @JsonProperty("created_at") String createdAt, @JsonProperty("revoked_at") String revokedAt,
+      @JsonProperty("created_by") String createdBy, @JsonProperty("revoked_by") String revokedBy) {}
 
-  /** A token as it is listed: never the token, never its hash. */
+  /**
+   * A token as it is listed: never the token, never its hash. {@code created_by} and {@code revoked_by} name the
+   * operator who did it over the API, or {@code shell:<login>} for docker/service token.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TokenInfo(String id, String user, String role, @JsonProperty("created_at") String createdAt,
-      @JsonProperty("revoked_at") String revokedAt) {}
+      @JsonProperty("revoked_at") String revokedAt, @JsonProperty("created_by") String createdBy,
+      @JsonProperty("revoked_by") String revokedBy) {}
 
   /** A newly minted token: the only time the token itself is seen. */
   public record Minted(String id, String token, String user, String role) {}
@@ -81,6 +88,11 @@ public final class TokenStore {
 
   /** Mints a token for the user and role; refuses an unusable user name or an unknown role. */
   public Minted mint(String user, String roleName) {
+    return mint(user, roleName, null);
+  }
+
+  /** As {@link #mint(String, String)}, recording who minted it. */
+  public Minted mint(String user, String roleName, String by) {
     if (!isValidUser(user)) {
       throw new IllegalArgumentException("user must be 1 to 64 letters, digits and . _ @ -");
     }
@@ -92,7 +104,7 @@ public final class TokenStore {
     random.nextBytes(idBytes);
     String id = HexFormat.of().formatHex(idBytes);
     String hash = hash(token);
-    write(new Stored(id, hash, user, role.wireName(), clock.instant().toString(), null));
+    write(new Stored(id, hash, user, role.wireName(), clock.instant().toString(), null, by, null));
     return new Minted(id, token, user, role.wireName());
   }
 
@@ -110,6 +122,11 @@ public final class TokenStore {
    * Revokes the token with that public id; revoking twice keeps the first time. Empty when no token has that id.
    */
   public Optional<TokenInfo> revoke(String id) {
+    return revoke(id, null);
+  }
+
+  /** As {@link #revoke(String)}, recording who revoked it. */
+  public Optional<TokenInfo> revoke(String id, String by) {
     if (id == null || !ID.matcher(id).matches()) {
       return Optional.empty();
     }
@@ -119,7 +136,7 @@ public final class TokenStore {
         Stored stored = found.get();
         if (stored.revokedAt() == null) {
           stored = new Stored(stored.id(), stored.hash(), stored.user(), stored.role(), stored.createdAt(),
-              clock.instant().toString());
+              clock.instant().toString(), stored.createdBy(), by);
           write(stored);
         }
         cache.remove(stored.hash());
@@ -204,6 +221,7 @@ public final class TokenStore {
   }
 
   private static TokenInfo info(Stored stored) {
-    return new TokenInfo(stored.id(), stored.user(), stored.role(), stored.createdAt(), stored.revokedAt());
+    return new TokenInfo(stored.id(), stored.user(), stored.role(), stored.createdAt(), stored.revokedAt(),
+        stored.createdBy(), stored.revokedBy());
   }
 }

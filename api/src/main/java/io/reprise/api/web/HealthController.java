@@ -4,6 +4,7 @@ import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.api.auth.Caller;
 import io.reprise.api.auth.Role;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,7 @@ class HealthController {
   }
 
   @GetMapping("/api/v1/health")
+  @SecurityRequirements
   ResponseEntity<Map<String, String>> health() {
     Map<String, String> parts = new LinkedHashMap<>();
     parts.put("temporal", check(() -> temporal.healthCheck()));

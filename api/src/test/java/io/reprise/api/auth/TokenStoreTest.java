@@ -85,7 +85,9 @@ class TokenStoreTest {
     TokenStore.Minted minted = tokens.mint("bob", "auditor");
     assertTrue(tokens.verify(minted.token()).isPresent());
 
-    assertEquals("bob", tokens.revoke(minted.id()).orElseThrow().user());
+    TokenStore.TokenInfo revoked = tokens.revoke(minted.id(), "root").orElseThrow();
+    assertEquals("bob", revoked.user());
+    assertEquals("root", revoked.revokedBy());
 
     // This instance forgets it at once; the listing shows when it was revoked.
     assertEquals(Optional.empty(), tokens.verify(minted.token()));
