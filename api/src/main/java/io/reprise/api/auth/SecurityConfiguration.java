@@ -13,11 +13,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -92,7 +94,7 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain api(HttpSecurity http, TokenStore tokens, FailureThrottle throttle,
-      AuthProperties properties) throws Exception {
+      AuthProperties properties, @Value("${server.address:127.0.0.1}") String address) throws Exception {
     String[] anyRole = {Role.SUBMITTER.name(), Role.AUDITOR.name(), Role.OPERATOR.name()};
     String operator = Role.OPERATOR.name();
     String[] runners = {Role.SUBMITTER.name(), Role.OPERATOR.name()};
@@ -119,6 +121,10 @@ public class SecurityConfiguration {
                 properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
         .addFilterBefore(new ThrottleFilter(throttle), BearerTokenAuthenticationFilter.class);
     if (properties.off()) {
+      if (!InetAddress.getByName(address).isLoopbackAddress()) {
+        throw new IllegalStateException("REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen "
+            + "on a loopback address, not " + address);
+      }
       log.warn("**** REPRISE_AUTH=off: AUTHENTICATION IS OFF. Every request acts as an operator. This setting is "
           + "for benchmarks on one machine only; never serve a port with it. ****");
       http.addFilterBefore(new EveryoneIsOperator(), AuthorizationFilter.class);
