@@ -276,6 +276,26 @@ class SecurityIT {
   }
 
   @Test
+  void idempotencyKeysArePerUser() throws Exception {
+    String key = "nightly-" + java.util.UUID.randomUUID();
+    HttpRequest.Builder forAlice = HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"compendium_id\": \"" + aliceCompendium + "\"}"));
+    HttpRequest.Builder forBob = HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"compendium_id\": \"" + bobCompendium + "\"}"));
+
+    String first = alice.send(forAlice.build(), 201).get("job_id").asText();
+    String again = alice.send(forAlice.build(), 201).get("job_id").asText();
+    String bobs = bob.send(forBob.build(), 201).get("job_id").asText();
+
+    assertEquals(first, again);
+    assertNotEquals(first, bobs, "the same key from another user is another job, not a conflict");
+    assertEquals("bob", bob.awaitEnd(bobs).get("user").asText());
+    alice.awaitEnd(first);
+  }
+
+  @Test
   void anOperatorActsOnBehalfOfAUserCancelsAnyJobAndReadsHistories() throws Exception {
     JsonNode started = start(operator, aliceCompendium, "alice", 201);
     String job = started.get("job_id").asText();
