@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.TestStack;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,20 +19,103 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A plain HTTP client for the end-to-end tests: what any REST client of Reprise would do. */
+/**
+ * A plain HTTP client for the end-to-end tests: what any REST client of Reprise would do. It sends a Reprise token
+ * with every request that has no Authorization header of its own: by default an operator's (user 'it'), minted for
+ * the test instance with docker/service token once per test run.
+ */
 final class ApiClient {
 
   static final String BASE = System.getProperty("reprise.it.baseUrl", "http://127.0.0.1:18080");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String token;
+
+  /** A client that acts as the operator 'it'. */
+  ApiClient() {
+    this(token("it", "operator"));
+  }
+
+  private ApiClient(String token) {
+    this.token = token;
+  }
+
+  /** A client with a token of its own for the user and role (minted once per run and user). */
+  static ApiClient as(String user, String role) {
+    return new ApiClient(token(user, role));
+  }
+
+  /** A client that sends the token given (or none, for null) as it is. */
+  static ApiClient withToken(String token) {
+    return new ApiClient(token);
+  }
+
+  String token() {
+    return token;
+  }
+
+  /**
+   * The token of the user and role, minted by {@code docker/service token --instance <the test instance>} the first
+   * time it is asked for; the script prints the token and nothing else.
+   */
+  static String token(String user, String role) {
+    return TOKENS.computeIfAbsent(user + "/" + role, key -> mint(user, role));
+  }
+
+  /** Mints a new token (never cached), as an operator does from the shell. */
+  static String mint(String user, String role) {
+    List<String> output = service("token", "--user", user, "--role", role);
+    assertEquals(1, output.size(), "docker/service token prints the token alone: " + output);
+    assertTrue(output.get(0).startsWith("rpr_"), output.get(0));
+    return output.get(0);
+  }
+
+  /** Runs docker/service with the test instance, and answers its stdout lines; fails on a non-zero exit. */
+  static List<String> service(String... arguments) {
+    List<String> command = new ArrayList<>(List.of("bash", TestStack.repoRoot().resolve("docker/service")
+        .toString()));
+    command.addAll(List.of(arguments));
+    command.addAll(List.of("--instance", System.getProperty("reprise.it.instance", "it")));
+    try {
+      Path err = Files.createTempFile("reprise-service-", ".err");
+      Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(2, TimeUnit.MINUTES), "docker/service " + arguments[0] + " did not end");
+      assertEquals(0, process.exitValue(), Files.readString(err));
+      Files.deleteIfExists(err);
+      return out.lines().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The request with this client's token, unless it carries an Authorization header already. */
+  HttpRequest authorized(HttpRequest request) {
+    if (token == null || request.headers().firstValue("Authorization").isPresent()) {
+      return request;
+    }
+    return HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + token)
+        .build();
+  }
+
+  /** Sends the request with this client's token and answers the whole response, whatever its status. */
+  HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(authorized(request), HttpResponse.BodyHandlers.ofString());
+  }
 
   JsonNode send(HttpRequest request, int expectedStatus) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = exchange(request);
     assertEquals(expectedStatus, response.statusCode(), response.body());
     return JSON.readTree(response.body());
   }
@@ -117,8 +201,8 @@ final class ApiClient {
 
   /** A stored file of a job, as text. */
   String data(String jobId, String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId
-        + "/data/" + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId
+        + "/data/" + path)).GET().build());
     assertEquals(200, response.statusCode(), response.body());
     return response.body();
   }

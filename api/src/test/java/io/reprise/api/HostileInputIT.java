@@ -373,16 +373,17 @@ class HostileInputIT {
 
   private static void logsAreBoundedAndServed(String jobId, JsonNode view) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    HttpResponse<InputStream> logs = client.send(HttpRequest.newBuilder(URI.create(API + "/job/" + jobId
-        + "/logs")).build(), HttpResponse.BodyHandlers.ofInputStream());
+    ApiClient api = new ApiClient();
+    HttpResponse<InputStream> logs = client.send(api.authorized(HttpRequest.newBuilder(URI.create(API + "/job/"
+        + jobId + "/logs")).build()), HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, logs.statusCode());
     long size;
     try (InputStream in = logs.body()) {
       size = in.transferTo(OutputStream.nullOutputStream());
     }
     assertTrue(size < 40L << 20, "logs of " + size + " bytes");
-    HttpResponse<String> all = client.send(HttpRequest.newBuilder(URI.create(API + "/job/" + jobId
-        + "?steps=all")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> all = api.exchange(HttpRequest.newBuilder(URI.create(API + "/job/" + jobId
+        + "?steps=all")).build());
     assertEquals(200, all.statusCode());
     JsonNode steps = JSON.readTree(all.body()).get("steps");
     steps.forEach(step -> assertTrue(step.get("text").asText().length() <= 70_000,
@@ -390,10 +391,10 @@ class HostileInputIT {
   }
 
   private static void activeContentIsNotServedInline(String jobId, JsonNode view) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
+    ApiClient api = new ApiClient();
     for (String file : List.of("work/index.html", "work/x.svg")) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(API + "/job/" + jobId + "/data/"
-          + file)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = api.exchange(HttpRequest.newBuilder(URI.create(API + "/job/" + jobId
+          + "/data/" + file)).build());
       assertEquals(200, response.statusCode());
       assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
       assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("sandbox"));
@@ -417,8 +418,8 @@ class HostileInputIT {
   // ------------------------------------------------------------------------------------------------ plumbing
 
   private byte[] bytes(String path) throws Exception {
-    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(API + path)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = http.send(api.authorized(HttpRequest.newBuilder(URI.create(API + path))
+        .build()), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, response.statusCode(), path);
     return response.body();
   }
@@ -428,7 +429,10 @@ class HostileInputIT {
     URI base = URI.create(ApiClient.BASE);
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      // The operator's token after the request line, so the request reaches the route it attacks.
+      String authorized = request.replaceFirst("\r\n", "\r\nAuthorization: Bearer "
+          + java.util.regex.Matcher.quoteReplacement(ApiClient.token("it", "operator")) + "\r\n");
+      socket.getOutputStream().write(authorized.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       socket.getInputStream().transferTo(answer);

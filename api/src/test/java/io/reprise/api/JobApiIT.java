@@ -139,17 +139,13 @@ class JobApiIT {
     String compendiumId = api.uploadCompendium(Compendia.helloAnalysis());
     String job = api.startJob(compendiumId);
     assertEquals("success", api.awaitEnd(job).get("status").asText());
-    HttpClient http = HttpClient.newHttpClient();
     URI result = URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/data/work/results/summary.txt");
 
-    HttpResponse<String> whole = http.send(HttpRequest.newBuilder(result).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> part = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=0-15").build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> tail = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=-8").build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> past = http.send(HttpRequest.newBuilder(result).header("Range", "bytes=9999-").build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> whole = api.exchange(HttpRequest.newBuilder(result).build());
+    HttpResponse<String> part = api.exchange(HttpRequest.newBuilder(result).header("Range", "bytes=0-15").build());
+    HttpResponse<String> tail = api.exchange(HttpRequest.newBuilder(result).header("Range", "bytes=-8").build());
+    HttpResponse<String> past = api.exchange(HttpRequest.newBuilder(result).header("Range", "bytes=9999-")
+        .build());
 
     assertEquals(200, whole.statusCode());
     assertTrue(whole.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
@@ -158,11 +154,11 @@ class JobApiIT {
     assertEquals("bytes 0-15/" + whole.body().length(), part.headers().firstValue("Content-Range").orElse(""));
     assertEquals(whole.body().substring(whole.body().length() - 8), tail.body());
     assertEquals(416, past.statusCode());
-    assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job
-        + "/data/work/nothing.txt")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(404, api.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job
+        + "/data/work/nothing.txt")).build()).statusCode());
 
-    String logs = http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/logs"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    String logs = api.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/logs"))
+        .build()).body();
     assertTrue(logs.contains("== execute: success"), logs);
     assertTrue(logs.contains("read 7 rows; wrote results/summary.txt"), logs);
     assertTrue(logs.indexOf("== validate") < logs.indexOf("== compile"), logs);
@@ -189,8 +185,8 @@ class JobApiIT {
     String job = api.run(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCOPY run.sh /run.sh\n"
         + "CMD [\"sh\", \"/run.sh\"]\n", "run.sh", "for i in 1 2 3; do echo line $i; sleep 1; done\n")));
     HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/logs?follow=true"))
-            .timeout(Duration.ofMinutes(2)).build(),
+        api.authorized(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job
+            + "/logs?follow=true")).timeout(Duration.ofMinutes(2)).build()),
         HttpResponse.BodyHandlers.ofLines());
 
     List<String> lines = stream.body().toList();

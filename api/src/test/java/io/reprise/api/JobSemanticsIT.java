@@ -109,6 +109,7 @@ class JobSemanticsIT {
     assertEquals("cancelling", accepted.get("status").asText());
     assertEquals("failure", job.get("status").asText(), job.toPrettyString());
     assertEquals("cancelled", job.get("steps").get("execute").get("text").asText());
+    assertEquals("it", job.get("cancelled_by").asText(), "the history names who cancelled");
     assertEquals("success", job.get("steps").get("cleanup").get("status").asText());
     DockerContainerEngine engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
     boolean containerLeft;

@@ -43,7 +43,7 @@ class PriorityIT {
         .get("job_id").asText();
 
     assertEquals(2, api.view(urgent).get("priority").asInt());
-    assertEquals(3, api.view(plain).get("priority").asInt(), "the caller's default (an operator's, until identity)");
+    assertEquals(3, api.view(plain).get("priority").asInt(), "an operator's default");
     JsonNode listed = get("/api/v1/job?user=" + user + "&fields=priority");
     for (JsonNode item : listed.get("results")) {
       assertEquals(item.get("id").asText().equals(urgent) ? 2 : 3, item.get("priority").asInt());
@@ -83,5 +83,31 @@ class PriorityIT {
         post("/api/v1/job", "compendium_id=" + compendium + "&priority=urgent", 400).get("error").asText());
     assertEquals("priority must be from 1 (first) to 5 (last), not 9",
         api.startAudit("{\"job_ids\": [\"aaaaaaaaaaaa\"], \"priority\": 9}", 400).get("error").asText());
+  }
+
+  @Test
+  void eachRoleAsksAtMostItsHighestPriorityAndGetsItsDefault() throws Exception {
+    String user = "prio-" + UUID.randomUUID().toString().substring(0, 8);
+    ApiClient submitter = ApiClient.as(user, "submitter");
+    ApiClient auditor = ApiClient.as(user + "-a", "auditor");
+    String compendium = submitter.uploadCompendium(Compendia.zip(Map.of("Dockerfile", QUICK)));
+
+    assertEquals("priority 2 is above the highest a submitter may ask for (3)", submitter.send(HttpRequest
+        .newBuilder(URI.create(ApiClient.BASE + "/api/v1/job")).header("Content-Type",
+            "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("compendium_id="
+            + compendium + "&priority=2")).build(), 400).get("error").asText());
+    String job = submitter.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + compendium)).build(), 201)
+        .get("job_id").asText();
+    assertEquals(3, submitter.view(job).get("priority").asInt(), "a submitter's default");
+    assertEquals("success", submitter.awaitEnd(job).get("status").asText());
+
+    assertEquals("priority 1 is above the highest an auditor may ask for (2)",
+        auditor.startAudit("{\"job_ids\": [\"" + job + "\"], \"priority\": 1}", 400).get("error").asText());
+    String auditId = auditor.startAudit("{\"job_ids\": [\"" + job + "\"]}", 201).get("audit_id").asText();
+    JsonNode audit = auditor.awaitAudit(auditId, Duration.ofMinutes(3));
+    assertEquals(4, audit.get("priority").asInt(), "an auditor's campaigns default to 4, behind submitters' jobs");
+    assertEquals(4, auditor.view(audit.get("jobs").get(0).get("rerun_job_id").asText()).get("priority").asInt());
   }
 }

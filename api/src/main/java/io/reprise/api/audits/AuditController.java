@@ -1,5 +1,6 @@
 package io.reprise.api.audits;
 
+import io.reprise.api.auth.Caller;
 import io.reprise.api.jobs.JobListing;
 import io.reprise.api.jobs.JobPriorities;
 import io.reprise.api.web.ApiException;
@@ -45,7 +46,7 @@ class AuditController {
             + "rebuild, user, priority");
       }
     }
-    AuditService.AuditStarted started = audits.start(new AuditService.Order(jobIds(body.get("job_ids")),
+    AuditService.AuditStarted started = audits.start(Caller.current(), new AuditService.Order(jobIds(body.get("job_ids")),
         filter(body.get("filter")), integer(body, "limit"), integer(body, "parallelism"),
         bool(body, "rebuild"), text(body.get("user"), "user"), JobPriorities.parse(body.get("priority"))));
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -71,7 +72,7 @@ class AuditController {
   @PostMapping("/{id}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)
   Map<String, String> cancel(@PathVariable String id) {
-    audits.cancel(id);
+    audits.cancel(Caller.current(), id);
     return Map.of("audit_id", id, "status", "cancelling");
   }
 

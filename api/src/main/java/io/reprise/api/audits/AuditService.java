@@ -2,6 +2,8 @@ package io.reprise.api.audits;
 
 import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
+import io.reprise.api.auth.Caller;
+import io.reprise.api.jobs.Actors;
 import io.reprise.api.jobs.JobListing;
 import io.reprise.api.jobs.JobPriorities;
 import io.reprise.api.jobs.JobService;
@@ -67,20 +69,21 @@ public class AuditService {
   public record Order(List<String> jobIds, JobListing.Query filter, Integer limit, Integer parallelism,
       boolean rebuild, String user, Integer priority) {}
 
-  /** Starts the audit and answers its id and the number of jobs it holds, without waiting. */
-  public AuditStarted start(Order order) {
+  /**
+   * Starts the audit and answers its id and the number of jobs it holds, without waiting. The audit and its
+   * re-runs belong to the caller (an operator may name another user).
+   */
+  public AuditStarted start(Caller caller, Order order) {
     int parallelism = order.parallelism() == null ? DEFAULT_PARALLELISM : order.parallelism();
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
       throw ApiException.badRequest("parallelism must be between 1 and " + MAX_PARALLELISM);
     }
-    String submitter = order.user() == null || order.user().isBlank() ? "anonymous" : order.user().trim();
-    if (!JobService.isValidUser(submitter)) {
-      throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
-    }
-    int priority = priorities.forCaller(order.priority());
+    String submitter = Actors.onBehalfOf(caller, order.user());
+    int priority = priorities.forCaller(caller, order.priority());
     List<AuditTarget> targets = targets(order);
     String auditId = Ids.newId();
-    Map<String, Object> memo = queuedMemo(auditId, targets, parallelism, order.rebuild(), submitter);
+    Map<String, Object> memo = queuedMemo(auditId, targets, parallelism, order.rebuild(), submitter,
+        new Actors.Actor(submitter, caller.user(), null));
     memo.put(JobPriority.MEMO_KEY, priority);
     // The re-runs are the audit's child workflows, and inherit its priority and fairness key (the submitter).
     AuditWorkflow workflow = temporal.newWorkflowStub(AuditWorkflow.class, WorkflowOptions.newBuilder()
@@ -101,8 +104,8 @@ public class AuditService {
    * keeps it current from then on.
    */
   private static Map<String, Object> queuedMemo(String auditId, List<AuditTarget> targets, int parallelism,
-      boolean rebuild, String submitter) {
-    Map<String, Object> memo = new HashMap<>();
+      boolean rebuild, String submitter, Actors.Actor actor) {
+    Map<String, Object> memo = new HashMap<>(Actors.memo(actor));
     for (int i = 0; i < targets.size(); i++) {
       memo.put(AuditSummary.jobKey(i), AuditedJob.queued(i, targets.get(i).jobId()));
     }
@@ -185,7 +188,9 @@ public class AuditService {
         .sorted(Comparator.comparingInt(AuditedJob::index))
         .toList();
     Payload priority = memo.get(JobPriority.MEMO_KEY);
-    return AuditView.of(summary, status(description, summary),
+    Actors.Actor actor = Actors.of(description);
+    return AuditView.of(summary, actor == null ? null : actor.submittedBy(),
+        Actors.cancelledBy(temporal, auditId, description), status(description, summary),
         priority == null ? null : converter.fromPayload(priority, Integer.class, Integer.class), audited,
         settings.uiUrl() + "/namespaces/" + settings.namespace() + "/workflows/" + auditId);
   }
@@ -201,13 +206,26 @@ public class AuditService {
     };
   }
 
-  /** Asks the audit to stop: running re-runs are cancelled (and still clean up), queued jobs are skipped. */
-  public void cancel(String auditId) {
+  /**
+   * Asks the audit to stop: running re-runs are cancelled (and still clean up), queued jobs are skipped. Only the
+   * audit's owner or an operator may.
+   */
+  public void cancel(Caller caller, String auditId) {
     WorkflowExecutionDescription description = describe(auditId);
+    if (!caller.isOperator()) {
+      Payload summary = description.getRawDescription().getWorkflowExecutionInfo().getMemo().getFieldsMap()
+          .get(AuditSummary.MEMO_KEY);
+      String owner = summary == null ? null : temporal.getOptions().getDataConverter()
+          .fromPayload(summary, AuditSummary.class, AuditSummary.class).submitter();
+      if (!caller.owns(owner)) {
+        throw new ApiException(HttpStatus.FORBIDDEN, "only the audit's owner or an operator may cancel audit "
+            + auditId);
+      }
+    }
     if (description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       throw new ApiException(HttpStatus.CONFLICT, "audit " + auditId + " has already ended");
     }
-    temporal.newUntypedWorkflowStub(auditId).cancel();
+    Actors.cancel(temporal, auditId, caller);
   }
 
   /** The ids of the newest audits (at most a thousand), running ones first. */

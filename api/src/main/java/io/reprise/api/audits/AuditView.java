@@ -20,6 +20,8 @@ public record AuditView(
     String created,
     String finished,
     String user,
+    @JsonProperty("started_by") String startedBy,
+    @JsonProperty("cancelled_by") String cancelledBy,
     Integer priority,
     boolean rebuild,
     int parallelism,
@@ -48,11 +50,12 @@ public record AuditView(
       @JsonProperty("reused_bytes") Long reusedBytes, @JsonProperty("new_bytes") Long newBytes, String job,
       String rerun, String compare) {}
 
-  static AuditView of(AuditSummary summary, String status, Integer priority, List<AuditedJob> audited,
-      String temporalUi) {
+  static AuditView of(AuditSummary summary, String startedBy, String cancelledBy, String status, Integer priority,
+      List<AuditedJob> audited, String temporalUi) {
     List<Job> jobs = audited.stream().map(AuditView::job).toList();
     return new AuditView(summary.auditId(), status, summary.created(), summary.finished(), summary.submitter(),
-        priority, summary.rebuild(), summary.parallelism(), new Progress(summary.total(), summary.ended()),
+        startedBy, cancelledBy, priority, summary.rebuild(), summary.parallelism(),
+        new Progress(summary.total(), summary.ended()),
         summary.verdicts(), summary.audited(), summary.reproduced(), summary.reproducibilityRate(),
         summary.result(), new Storage(summary.newBytes(), summary.bytesSaved()), jobs, temporalUi);
   }

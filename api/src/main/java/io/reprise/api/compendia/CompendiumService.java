@@ -1,5 +1,6 @@
 package io.reprise.api.compendia;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.compendia.ArchiveFormat;
@@ -55,11 +56,19 @@ public class CompendiumService {
   /**
    * What {@code GET /api/v1/compendium/{id}} shows. The content hash is SHA-256 over the sorted lines
    * "path NUL sha256 LF" of every file, so it names the compendium's content whatever the archive format.
+   * {@code uploaded_by} is the user who uploaded it (absent on compendia stored before there were identities).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Compendium(String id, String created, String format, long size,
-      @JsonProperty("content_hash") String contentHash, List<FileManifest.Entry> files) {}
+      @JsonProperty("content_hash") String contentHash, List<FileManifest.Entry> files,
+      @JsonProperty("uploaded_by") String uploadedBy) {}
 
   public String store(MultipartFile upload) throws IOException {
+    return store(upload, null);
+  }
+
+  /** Stores the upload as the user's; answers the new compendium's id. */
+  public String store(MultipartFile upload, String uploadedBy) throws IOException {
     if (upload.isEmpty()) {
       throw ApiException.badRequest("the compendium archive is empty");
     }
@@ -93,7 +102,7 @@ public class CompendiumService {
       List<FileManifest.Entry> files = List.copyOf(FileManifest.scan(scratch.resolve("files")).values());
       String id = Ids.newId();
       Compendium compendium = new Compendium(id, Instant.now().toString(), format.name().toLowerCase()
-          .replace('_', '.'), Files.size(archive), FileManifest.rootHash(files), files);
+          .replace('_', '.'), Files.size(archive), FileManifest.rootHash(files), files, uploadedBy);
       store.put(StoreKeys.compendiumArchive(id), archive, format.contentType());
       byte[] meta = JSON.writeValueAsBytes(compendium);
       store.put(metaKey(id), new ByteArrayInputStream(meta), meta.length, "application/json");
@@ -113,6 +122,18 @@ public class CompendiumService {
     } catch (IOException e) {
       throw new IllegalStateException("the metadata of compendium " + id + " is unreadable", e);
     }
+  }
+
+  /**
+   * The compendium, when the caller may read it: auditors and operators read all, submitters those they uploaded
+   * (all of them when submitters may see all jobs); any other is a 404 like an unknown id.
+   */
+  public Compendium get(io.reprise.api.auth.Caller caller, String id, boolean submittersSeeAll) {
+    Compendium compendium = get(id);
+    if (!caller.readsAll() && !submittersSeeAll && !caller.owns(compendium.uploadedBy())) {
+      throw ApiException.notFound("no compendium with id " + id);
+    }
+    return compendium;
   }
 
   public boolean exists(String compendiumId) {

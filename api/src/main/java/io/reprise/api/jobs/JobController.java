@@ -2,6 +2,7 @@ package io.reprise.api.jobs;
 
 import io.reprise.activities.audits.JobComparison;
 import io.reprise.api.Ids;
+import io.reprise.api.auth.Caller;
 import io.reprise.api.web.ApiException;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -53,7 +54,8 @@ class JobController {
       @RequestParam(name = "user", required = false) String user,
       @RequestParam(name = "priority", required = false) String priority,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    return Map.of("job_id", jobs.start(compendiumId, user, JobPriorities.parse(priority), idempotencyKey));
+    return Map.of("job_id", jobs.start(Caller.current(), compendiumId, user, JobPriorities.parse(priority),
+        idempotencyKey));
   }
 
   /**
@@ -67,11 +69,14 @@ class JobController {
     if (body == null) {
       throw ApiException.badRequest("the body must be a JSON object with compendium_id");
     }
-    return Map.of("job_id", jobs.start(text(body.get("compendium_id")), text(body.get("user")),
+    return Map.of("job_id", jobs.start(Caller.current(), text(body.get("compendium_id")), text(body.get("user")),
         JobPriorities.parse(body.get("priority")), idempotencyKey));
   }
 
-  /** Lists jobs, newest activity first, with filters and paging in the o2r style. */
+  /**
+   * Lists jobs, newest activity first, with filters and paging in the o2r style. A submitter sees their own jobs
+   * only, unless the server lets submitters see all (REPRISE_SUBMITTERS_SEE_ALL).
+   */
   @GetMapping({"", "/"})
   JobListing.Page list(@RequestParam(name = "limit", required = false) String limit,
       @RequestParam(name = "start", required = false) String start,
@@ -80,7 +85,23 @@ class JobController {
       @RequestParam(name = "status", required = false) String status,
       @RequestParam(name = "user", required = false) String user,
       @RequestParam(name = "fields", required = false) String fields) {
-    return listing.list(new JobListing.Query(limit, start, cursor, compendiumIds, status, user, fields));
+    return listing.list(new JobListing.Query(limit, start, cursor, compendiumIds, status,
+        listedUser(jobs, Caller.current(), user), fields));
+  }
+
+  /**
+   * The user filter a caller's job list gets: a submitter who may not see all jobs lists their own, and naming
+   * another user is refused rather than answered with an empty list that would look like "no jobs".
+   */
+  static String listedUser(JobService jobs, Caller caller, String user) {
+    if (caller.readsAll() || jobs.submittersSeeAll()) {
+      return user;
+    }
+    if (user == null || user.isBlank() || user.trim().equals(caller.user())) {
+      return caller.user();
+    }
+    throw new ApiException(HttpStatus.FORBIDDEN, "submitters list only their own jobs on this server; leave user out"
+        + " (you are " + caller.user() + ")");
   }
 
   /** The job workflow's Temporal event history as JSON, for operators. */
@@ -99,7 +120,7 @@ class JobController {
   @ApiResponse(responseCode = "200", description = "OK",
       content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")))
   void logs(@PathVariable String id, HttpServletResponse response) throws IOException {
-    StreamingResponseBody logs = jobs.logs(id);
+    StreamingResponseBody logs = jobs.logs(Caller.current(), id);
     response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
     logs.writeTo(response.getOutputStream());
   }
@@ -107,7 +128,7 @@ class JobController {
   /** With follow=true: server-sent events of step changes and new log lines until the job ends. */
   @GetMapping(value = "/{id}/logs", params = "follow=true", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter followLogs(@PathVariable String id) {
-    return follower.follow(id);
+    return follower.follow(Caller.current(), id);
   }
 
   /**
@@ -119,10 +140,13 @@ class JobController {
     if (steps != null && !steps.equals("all")) {
       throw ApiException.badRequest("steps takes only the value 'all'");
     }
-    return jobs.view(id, steps != null);
+    return jobs.view(Caller.current(), id, steps != null);
   }
 
-  /** Compares the outputs of two jobs file by file; reproduced is true when every output not ignored matches. */
+  /**
+   * Compares the outputs of two jobs file by file; reproduced is true when every output not ignored matches. A
+   * submitter compares jobs they may see (their own), as they may read both.
+   */
   @GetMapping("/{a}/compare/{b}")
   JobComparison.Comparison compare(@PathVariable String a, @PathVariable String b) {
     for (String id : List.of(a, b)) {
@@ -130,6 +154,9 @@ class JobController {
         throw ApiException.notFound("no job with id " + id);
       }
     }
+    Caller caller = Caller.current();
+    jobs.requireVisible(caller, a);
+    jobs.requireVisible(caller, b);
     return comparison.compare(a, b);
   }
 
@@ -143,14 +170,15 @@ class JobController {
       @RequestParam(name = "rebuild", required = false, defaultValue = "false") boolean rebuild,
       @RequestParam(name = "user", required = false) String user,
       @RequestParam(name = "priority", required = false) String priority) {
-    return Map.of("job_id", jobs.rerun(id, rebuild, user, JobPriorities.parse(priority)), "rerun_of", id);
+    return Map.of("job_id", jobs.rerun(Caller.current(), id, rebuild, user, JobPriorities.parse(priority)),
+        "rerun_of", id);
   }
 
   /** Cancels a running job; answers at once, while the job stops and cleans up. */
   @PostMapping("/{id}/cancel")
   @ResponseStatus(HttpStatus.ACCEPTED)
   Map<String, String> cancel(@PathVariable String id) {
-    jobs.cancel(id);
+    jobs.cancel(Caller.current(), id);
     return Map.of("job_id", id, "status", "cancelling");
   }
 
@@ -163,7 +191,7 @@ class JobController {
   ResponseEntity<InputStreamResource> data(@PathVariable String id, @PathVariable String path,
       @RequestHeader(name = HttpHeaders.RANGE, required = false) String range) {
     String relative = path.startsWith("/") ? path.substring(1) : path;
-    JobService.StoredFile file = jobs.stat(id, relative);
+    JobService.StoredFile file = jobs.stat(Caller.current(), id, relative);
     MediaType type = MediaType.parseMediaType(file.contentType());
     if (range == null || range.isBlank()) {
       return untrusted(ResponseEntity.ok(), relative, type).contentType(type).contentLength(file.size())

@@ -1,6 +1,7 @@
 package io.reprise.api.jobs;
 
 import io.reprise.api.ApiProperties;
+import io.reprise.api.auth.Caller;
 import io.reprise.api.web.ApiException;
 import io.reprise.workflows.jobs.JobPriority;
 import java.util.LinkedHashMap;
@@ -85,11 +86,9 @@ public class JobPriorities {
     return requested;
   }
 
-  /** The priority for a request of the caller of this request. */
-  public int forCaller(Integer requested) {
-    // identity supplies the caller's role: until requests are authenticated, every caller is an operator.
-    String role = OPERATOR;
-    return resolve(role, requested);
+  /** The priority a request of this caller runs with, within the caller's role's limit. */
+  public int forCaller(Caller caller, Integer requested) {
+    return resolve(caller.role().wireName(), requested);
   }
 
   /**

@@ -8,6 +8,9 @@ import io.reprise.activities.storage.StoreKeys;
 import io.reprise.activities.storage.StoredObject;
 import io.reprise.api.ApiProperties;
 import io.reprise.api.Ids;
+import io.reprise.api.auth.AuthProperties;
+import io.reprise.api.auth.Caller;
+import io.reprise.api.auth.Role;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.web.ApiException;
 import io.reprise.api.web.ServerPaths;
@@ -60,10 +63,13 @@ public class JobService {
   private final JobFiles jobFiles;
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
+  private final boolean submittersSeeAll;
   private final JobPriorities priorities;
 
   public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
-      ApiProperties properties, JobListing listing, JobFiles jobFiles, JobPriorities priorities) {
+      ApiProperties properties, JobListing listing, JobFiles jobFiles, AuthProperties auth,
+      JobPriorities priorities) {
+    this.submittersSeeAll = auth.submittersSeeAll();
     this.priorities = priorities;
     this.listing = listing;
     this.temporal = temporal;
@@ -77,17 +83,28 @@ public class JobService {
     return USER.matcher(user).matches();
   }
 
+  /** Whether submitters may read every job (REPRISE_SUBMITTERS_SEE_ALL), not only their own. */
+  public boolean submittersSeeAll() {
+    return submittersSeeAll;
+  }
+
+  /** Whether the caller may read a job or compendium that belongs to the owner given. */
+  public boolean maySee(Caller caller, String owner) {
+    return caller.readsAll() || submittersSeeAll || caller.owns(owner);
+  }
+
   /** Starts the job workflow at the caller's default priority and answers its id without waiting for it. */
-  public String start(String compendiumId, String user) {
-    return start(compendiumId, user, null, null);
+  public String start(Caller caller, String compendiumId, String user) {
+    return start(caller, compendiumId, user, null, null);
   }
 
   /**
    * Starts the job workflow, or, when an idempotency key names a job that already exists for the same
    * compendium, answers that job. The key decides the job id, so Temporal's rule of one workflow per id does the
-   * remembering: a retried request cannot start a second job.
+   * remembering: a retried request cannot start a second job. The job runs on behalf of the caller, or, for an
+   * operator, of the user the request names; a submitter may run only compendia they uploaded.
    */
-  public String start(String compendiumId, String user, Integer priority, String idempotencyKey) {
+  public String start(Caller caller, String compendiumId, String user, Integer priority, String idempotencyKey) {
     if (compendiumId == null || compendiumId.isBlank()) {
       throw ApiException.badRequest("compendium_id is missing");
     }
@@ -95,26 +112,29 @@ public class JobService {
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
       throw ApiException.badRequest("Idempotency-Key must hold 1 to 200 characters");
     }
-    int granted = priorities.forCaller(priority);
+    String submitter = Actors.onBehalfOf(caller, user);
+    int granted = priorities.forCaller(caller, priority);
     if (!compendia.exists(compendiumId)) {
       throw ApiException.notFound("no compendium with id " + compendiumId);
     }
-    String submitter = user == null || user.isBlank() ? "anonymous" : user;
-    if (!isValidUser(submitter)) {
-      throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
+    if (!caller.isOperator() && !caller.owns(compendia.get(compendiumId).uploadedBy())) {
+      // As for an unknown id: a submitter cannot tell another's compendium from none.
+      throw ApiException.notFound("no compendium with id " + compendiumId);
     }
     String jobId;
     if (idempotencyKey == null) {
       jobId = Ids.newId();
     } else {
-      jobId = Ids.fromKey(idempotencyKey);
+      // Scoped by the user the job is for: two users who happen to pick the same key start two jobs.
+      jobId = Ids.fromKey(submitter + "\n" + idempotencyKey);
       String existing = existingCompendium(jobId);
       if (existing != null) {
         return sameCompendium(jobId, existing, compendiumId);
       }
     }
     try {
-      launch(new JobRequest(jobId, compendiumId, submitter), granted);
+      launch(new JobRequest(jobId, compendiumId, submitter), granted,
+          new Actors.Actor(submitter, caller.user(), null));
     } catch (WorkflowExecutionAlreadyStarted raced) {
       // Two requests with the same key arrived together; the other one started the job.
       return sameCompendium(jobId, existingCompendium(jobId), compendiumId);
@@ -124,9 +144,10 @@ public class JobService {
 
   /**
    * Starts the job's workflow with its priority, and the submitter as its fairness key: its activities inherit
-   * both, so the job keeps its place in every task queue it passes through.
+   * both, so the job keeps its place in every task queue it passes through. The memo keeps the priority and who
+   * asked for the job.
    */
-  private void launch(JobRequest request, int priority) {
+  private void launch(JobRequest request, int priority, Actors.Actor actor) {
     SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
         .set(JobSearchAttributes.STATUS, JobStatus.RUNNING.wireName())
         .set(JobSearchAttributes.COMPENDIUM_ID, request.compendiumId())
@@ -139,18 +160,23 @@ public class JobService {
         .setWorkflowId(request.jobId())
         .setTypedSearchAttributes(attributes.build())
         .setPriority(JobPriority.of(priority, request.submitter()))
-        .setMemo(Map.of(JobPriority.MEMO_KEY, priority))
+        .setMemo(Map.of(JobPriority.MEMO_KEY, priority, Actors.MEMO_KEY, actor))
         .build());
     WorkflowClient.start(workflow::run, request);
   }
 
   /**
    * Re-runs an ended job on the same stored compendium. It runs the image the job recorded, without building,
-   * unless rebuild is asked for; then the new job says whether the rebuilt image has the same id.
+   * unless rebuild is asked for; then the new job says whether the rebuilt image has the same id. The re-run
+   * belongs to the caller (an operator may name another user); a submitter re-runs only their own jobs.
    */
-  public String rerun(String jobId, boolean rebuild, String user, Integer priority) {
-    int granted = priorities.forCaller(priority);
-    WorkflowExecutionDescription description = describe(jobId);
+  public String rerun(Caller caller, String jobId, boolean rebuild, String user, Integer priority) {
+    WorkflowExecutionDescription description = describeFor(caller, jobId);
+    if (caller.is(Role.SUBMITTER) && !caller.owns(owner(description))) {
+      throw new ApiException(HttpStatus.FORBIDDEN, "submitters may re-run only their own jobs");
+    }
+    String submitter = Actors.onBehalfOf(caller, user);
+    int granted = priorities.forCaller(caller, priority);
     JobState state = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
     if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING || state == null) {
       throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " has not ended; re-run it when it has");
@@ -163,13 +189,9 @@ public class JobService {
     if (!compendia.exists(compendiumId)) {
       throw new ApiException(HttpStatus.CONFLICT, "the compendium of job " + jobId + " is no longer stored");
     }
-    String submitter = user == null || user.isBlank()
-        ? description.getTypedSearchAttributes().get(JobSearchAttributes.SUBMITTER) : user;
-    if (!isValidUser(submitter)) {
-      throw ApiException.badRequest("user may hold only letters, digits and . _ @ - (at most 64)");
-    }
     String newJob = Ids.newId();
-    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted);
+    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted,
+        new Actors.Actor(submitter, caller.user(), caller.user()));
     return newJob;
   }
 
@@ -225,8 +247,8 @@ public class JobService {
    * The job is described at once, so an unknown job is a 404 before any byte is sent; the logs are then copied from
    * the store to the client a buffer at a time, so a log of any size passes through a few kilobytes of memory.
    */
-  public StreamingResponseBody logs(String jobId) {
-    JobView view = view(jobId);
+  public StreamingResponseBody logs(Caller caller, String jobId) {
+    JobView view = view(caller, jobId, false);
     return out -> {
       for (Map.Entry<String, JobView.StepView> entry : view.steps().entrySet()) {
         String name = entry.getKey();
@@ -313,13 +335,21 @@ public class JobService {
     return view(jobId, false);
   }
 
+  /** The job, when the caller may see it; a 404 like an unknown id when not. */
+  public JobView view(Caller caller, String jobId, boolean allSteps) {
+    return view(jobId, describeFor(caller, jobId), allSteps);
+  }
+
   /**
    * The job; with all steps, each step's text is the end of its stored log and its details are added. Texts and
    * the exception's message pass through {@link ServerPaths}, and the exception's stack is left out: both may
    * hold the worker's paths and code.
    */
   public JobView view(String jobId, boolean allSteps) {
-    WorkflowExecutionDescription description = describe(jobId);
+    return view(jobId, describe(jobId), allSteps);
+  }
+
+  private JobView view(String jobId, WorkflowExecutionDescription description, boolean allSteps) {
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
     String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
@@ -338,8 +368,11 @@ public class JobService {
       steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
     }
     JobReport report = state.report();
+    Actors.Actor actor = Actors.of(description);
     return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
-        attributes.get(JobSearchAttributes.SUBMITTER), priority(description, state),
+        attributes.get(JobSearchAttributes.SUBMITTER), actor == null ? null : actor.submittedBy(),
+        actor == null ? null : actor.rerunBy(), Actors.cancelledBy(temporal, jobId, description),
+        priority(description, state),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
         state.baseImageId(),
@@ -393,13 +426,38 @@ public class JobService {
     }
   }
 
-  /** Asks the workflow to stop: a running container is killed, execute fails "cancelled", cleanup still runs. */
-  public void cancel(String jobId) {
-    WorkflowExecutionDescription description = describe(jobId);
+  /**
+   * Asks the workflow to stop: a running container is killed, execute fails "cancelled", cleanup still runs. Only
+   * the job's owner or an operator may; the request carries the caller's name into the workflow's history.
+   */
+  public void cancel(Caller caller, String jobId) {
+    WorkflowExecutionDescription description = describeFor(caller, jobId);
+    if (!caller.isOperator() && !caller.owns(owner(description))) {
+      throw new ApiException(HttpStatus.FORBIDDEN, "only the job's owner or an operator may cancel job " + jobId);
+    }
     if (description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " has already ended");
     }
-    temporal.newUntypedWorkflowStub(jobId).cancel();
+    Actors.cancel(temporal, jobId, caller);
+  }
+
+  /** Answers 404, as for an unknown id, when the caller may not see the job. */
+  public void requireVisible(Caller caller, String jobId) {
+    if (!caller.readsAll() && !submittersSeeAll) {
+      describeFor(caller, jobId);
+    }
+  }
+
+  private WorkflowExecutionDescription describeFor(Caller caller, String jobId) {
+    WorkflowExecutionDescription description = describe(jobId);
+    if (!maySee(caller, owner(description))) {
+      throw ApiException.notFound("no job with id " + jobId);
+    }
+    return description;
+  }
+
+  private static String owner(WorkflowExecutionDescription description) {
+    return description.getTypedSearchAttributes().get(JobSearchAttributes.SUBMITTER);
   }
 
   private WorkflowExecutionDescription describe(String jobId) {
@@ -466,11 +524,12 @@ public class JobService {
   public record StoredFile(long size, String contentType, String key) {}
 
   /** Finds a file of the job, in its working directory (through the manifest) or among its logs and records. */
-  public StoredFile stat(String jobId, String path) {
+  public StoredFile stat(Caller caller, String jobId, String path) {
     if (!Ids.isValid(jobId)) {
       throw ApiException.notFound("no job with id " + jobId);
     }
     checkFilePath(path);
+    requireVisible(caller, jobId);
     JobFiles.JobFile file = jobFiles.locate(jobId, path)
         .orElseThrow(() -> ApiException.notFound("no file " + path + " in job " + jobId));
     return new StoredFile(file.size(), ContentTypes.of(path), file.key());

@@ -44,8 +44,9 @@ public class LogFollower {
     this.jobs = jobs;
   }
 
-  SseEmitter follow(String jobId) {
-    jobs.view(jobId);
+  SseEmitter follow(io.reprise.api.auth.Caller caller, String jobId) {
+    // The caller is checked once, here; the polls run on the timer's threads, outside the request.
+    jobs.view(caller, jobId, false);
     SseEmitter emitter = new SseEmitter(MAX_MILLIS);
     Map<String, String> statuses = new HashMap<>();
     Map<String, List<String>> sentLines = new HashMap<>();

@@ -20,7 +20,7 @@ class AuditViewTest {
         "infrastructure error: could not store /work/main/.state/service/it/work/r0r0r0r0r0r0/work/a", Map.of(),
         List.of(), null, null);
 
-    AuditView view = AuditView.of(summary, "success", 4, List.of(failed), "http://ui");
+    AuditView view = AuditView.of(summary, null, null, "success", 4, List.of(failed), "http://ui");
 
     assertEquals("infrastructure error: could not store <path>", view.jobs().get(0).text());
   }

@@ -1,10 +1,15 @@
 package io.reprise.api.jobs;
 
+import io.reprise.api.auth.Caller;
+import io.reprise.api.auth.Role;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.reprise.api.ApiProperties;
+import io.reprise.api.auth.Caller;
+import io.reprise.api.auth.Role;
 import io.reprise.api.web.ApiException;
 import java.io.IOException;
 import java.util.Map;
@@ -110,10 +115,14 @@ class JobPrioritiesTest {
   }
 
   @Test
-  void untilIdentityLandsTheCallerIsAnOperator() throws IOException {
+  void theCallersRoleDecidesTheLimit() throws IOException {
     JobPriorities priorities = fromApplicationYml(Map.of());
-    assertEquals(3, priorities.forCaller(null));
-    assertEquals(1, priorities.forCaller(1));
+    Caller submitter = new Caller("sam", Role.SUBMITTER);
+    assertEquals(3, priorities.forCaller(submitter, null));
+    assertEquals(4, priorities.forCaller(new Caller("ada", Role.AUDITOR), null));
+    assertEquals(1, priorities.forCaller(new Caller("op", Role.OPERATOR), 1));
+    ApiException refused = assertThrows(ApiException.class, () -> priorities.forCaller(submitter, 2));
+    assertEquals("priority 2 is above the highest a submitter may ask for (3)", refused.getMessage());
   }
 
   @Test

@@ -46,10 +46,12 @@ class JobServiceTest {
 
   private final MemoryArtifactStore store = new MemoryArtifactStore();
   private final WorkflowClient temporal = mock(WorkflowClient.class);
+  private static final io.reprise.api.auth.Caller OPERATOR = new io.reprise.api.auth.Caller("it",
+      io.reprise.api.auth.Role.OPERATOR);
   private final JobService jobs = new JobService(temporal, store, mock(CompendiumService.class),
       new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null, null),
-      mock(JobListing.class), new JobFiles(store), new JobPriorities(java.util.Map.of(
-          JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
+      mock(JobListing.class), new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null,
+          null), new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
 
   private void describeAs(JobState state) {
     WorkflowExecutionInfo info = WorkflowExecutionInfo.newBuilder()
@@ -121,7 +123,7 @@ class JobServiceTest {
         written[0] += len;
       }
     };
-    jobs.logs(JOB).writeTo(out);
+    jobs.logs(OPERATOR, JOB).writeTo(out);
 
     assertTrue(written[0] > size, "wrote " + written[0]);
     assertTrue(mostAhead[0] < 1 << 20, "read ran " + mostAhead[0] + " bytes ahead of what was written");
@@ -133,7 +135,7 @@ class JobServiceTest {
     describeAs(ended(succeeded(), null));
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    jobs.logs(JOB).writeTo(out);
+    jobs.logs(OPERATOR, JOB).writeTo(out);
 
     assertEquals("== validate: success (t0 .. t1) ==\nok\n== compile: success (t1 .. t2) ==\nbuilt\n"
         + "== execute: success (t2 .. t3) ==\nline 1\nline 2\n== cleanup: success (t3 .. t4) ==\nstored\n",
