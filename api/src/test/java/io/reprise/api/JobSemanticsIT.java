@@ -54,7 +54,7 @@ class JobSemanticsIT {
 
   /**
    * The job's host goes away mid-run: its workers are replaced by workers of another host. The waiting step fails
-   * after the host wait (30 s for this instance), and cleanup runs from the shared queue, where the other host
+   * after the host wait (60 s for this instance), and cleanup runs from the shared queue, where the other host
    * has no folder of the job but removes its container.
    */
   @Test
@@ -73,7 +73,7 @@ class JobSemanticsIT {
     assertEquals("failure", job.get("status").asText(), job.toPrettyString());
     JsonNode execute = job.get("steps").get("execute");
     assertEquals("failure", execute.get("status").asText());
-    assertEquals("infrastructure error: no worker took this step within 30 s (the worker holding the job's folder "
+    assertEquals("infrastructure error: no worker took this step within 1 min (the worker holding the job's folder "
         + "is gone)", execute.get("text").asText());
     assertEquals("Timeout", job.get("exception").get("type").asText());
     JsonNode cleanup = job.get("steps").get("cleanup");
