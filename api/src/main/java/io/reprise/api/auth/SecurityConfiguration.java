@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
@@ -130,9 +133,10 @@ public class SecurityConfiguration {
       http.addFilterBefore(new EveryoneIsOperator(), AuthorizationFilter.class);
     }
     if (properties.oidc().enabled()) {
-      log.info("JWTs are accepted next to Reprise tokens (issuer {}, keys {}, roles claim {}, user claim {})",
-          properties.oidc().issuerUri(), properties.oidc().jwksUri() == null ? "from the issuer's discovery"
-              : properties.oidc().jwksUri(), properties.oidc().rolesClaim(), properties.oidc().userClaim());
+      log.info("JWTs are accepted next to Reprise tokens (issuer {}, keys {}, audience {}, roles claim {}, user "
+          + "claim {})", properties.oidc().issuerUri(), properties.oidc().jwksUri() == null
+              ? "from the issuer's discovery" : properties.oidc().jwksUri(), properties.oidc().audience(),
+          properties.oidc().rolesClaim(), properties.oidc().userClaim());
     }
     return http.build();
   }
@@ -175,12 +179,34 @@ public class SecurityConfiguration {
   private static AuthenticationManager jwtManager(AuthProperties.Oidc oidc) {
     NimbusJwtDecoder decoder = oidc.jwksUri() != null ? NimbusJwtDecoder.withJwkSetUri(oidc.jwksUri()).build()
         : NimbusJwtDecoder.withIssuerLocation(oidc.issuerUri()).build();
-    OAuth2TokenValidator<Jwt> validator = oidc.issuerUri() != null
-        ? JwtValidators.createDefaultWithIssuer(oidc.issuerUri()) : JwtValidators.createDefault();
-    decoder.setJwtValidator(validator);
+    decoder.setJwtValidator(jwtValidator(oidc));
     JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
     provider.setJwtAuthenticationConverter(new JwtRoles(oidc.rolesClaim(), oidc.userClaim()));
     return provider::authenticate;
+  }
+
+  /**
+   * What a JWT with a good signature must also satisfy: its times, the issuer when one is set, and always the
+   * audience, so a token the provider issued for another application does not open Reprise. Without an audience
+   * JWTs are refused at start (see {@link #requireAudience}).
+   */
+  static OAuth2TokenValidator<Jwt> jwtValidator(AuthProperties.Oidc oidc) {
+    requireAudience(oidc);
+    List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>();
+    if (oidc.issuerUri() != null) {
+      checks.add(new JwtIssuerValidator(oidc.issuerUri()));
+    }
+    checks.add(new JwtAudienceValidator(oidc.audience()));
+    return JwtValidators.createDefaultWithValidators(checks);
+  }
+
+  /** JWTs on without an audience would accept any token of the provider, for any application: refused. */
+  static void requireAudience(AuthProperties.Oidc oidc) {
+    if (oidc.enabled() && oidc.audience() == null) {
+      throw new IllegalStateException("JWTs are on (REPRISE_OIDC_ISSUER_URI or REPRISE_OIDC_JWKS_URI is set) but "
+          + "REPRISE_OIDC_AUDIENCE is not: set it to the client id your identity provider issues Reprise's tokens "
+          + "for (the aud claim)");
+    }
   }
 
   static Authentication authenticated(Caller caller) {
