@@ -47,7 +47,6 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -121,8 +120,7 @@ public class SecurityConfiguration {
             .anyRequest().hasAnyRole(anyRole))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
         .oauth2ResourceServer(server -> server.authenticationManagerResolver(managers(tokens, throttle,
-                properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
-        .addFilterBefore(new ThrottleFilter(throttle), BearerTokenAuthenticationFilter.class);
+                properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()));
     if (properties.off()) {
       if (!InetAddress.getByName(address).isLoopbackAddress()) {
         throw new IllegalStateException("REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen "
@@ -142,8 +140,11 @@ public class SecurityConfiguration {
   }
 
   /**
-   * A Reprise token (rpr_...) is looked up in the token store; anything else is a JWT when OIDC is configured, and
-   * not valid otherwise. Every wrong token counts against the client's address.
+   * A Reprise token (rpr_...) is looked up in the token store (its cache of verified tokens first); anything else is
+   * a JWT when OIDC is configured, and not valid otherwise. Every wrong token counts against the client's address,
+   * and a wrong token from an address that presented too many is answered 429 rather than 401. A token that
+   * verifies is never slowed down: behind a reverse proxy every client shares the proxy's address, and one guesser
+   * must not lock the others out.
    */
   static AuthenticationManagerResolver<HttpServletRequest> managers(TokenStore tokens, FailureThrottle throttle,
       AuthProperties.Oidc oidc) {
@@ -169,7 +170,11 @@ public class SecurityConfiguration {
         } catch (AuthenticationServiceException e) {
           throw e;
         } catch (AuthenticationException e) {
+          Optional<Duration> wait = throttle.blocked(address);
           throttle.failed(address);
+          if (wait.isPresent()) {
+            throw new Throttled(wait.get());
+          }
           throw e;
         }
       };
@@ -214,9 +219,18 @@ public class SecurityConfiguration {
         List.of(new SimpleGrantedAuthority(caller.role().authority())));
   }
 
-  /** 401 with WWW-Authenticate; the same answer for every wrong token, whatever was wrong with it. */
+  /**
+   * 401 with WWW-Authenticate; the same answer for every wrong token, whatever was wrong with it. 429 with
+   * Retry-After for a wrong token from an address that presented too many.
+   */
   static AuthenticationEntryPoint entryPoint() {
     return (request, response, exception) -> {
+      if (exception instanceof Throttled throttled) {
+        long seconds = Math.max(1, (throttled.wait.toMillis() + 999) / 1000);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        JsonAnswers.error(response, 429, "too many wrong tokens from this address; try again in " + seconds + " s");
+        return;
+      }
       if (exception instanceof AuthenticationServiceException) {
         log.warn("authentication could not be checked: {}", exception.getMessage());
         JsonAnswers.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
@@ -247,29 +261,14 @@ public class SecurityConfiguration {
     };
   }
 
-  /** 429 with Retry-After for an address that presented too many wrong tokens, before its token is looked at. */
-  static final class ThrottleFilter extends OncePerRequestFilter {
+  /** A wrong token from an address that presented too many: answered 429 by the entry point. */
+  static final class Throttled extends AuthenticationException {
 
-    private final FailureThrottle throttle;
+    private final transient Duration wait;
 
-    ThrottleFilter(FailureThrottle throttle) {
-      this.throttle = throttle;
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-        throws ServletException, IOException {
-      if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
-        Optional<Duration> wait = throttle.blocked(request.getRemoteAddr());
-        if (wait.isPresent()) {
-          long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-          response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-          JsonAnswers.error(response, 429, "too many wrong tokens from this address; try again in " + seconds
-              + " s");
-          return;
-        }
-      }
-      chain.doFilter(request, response);
+    Throttled(Duration wait) {
+      super("too many wrong tokens from this address");
+      this.wait = wait;
     }
   }
 
