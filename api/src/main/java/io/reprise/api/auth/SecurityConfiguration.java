@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,10 +123,7 @@ public class SecurityConfiguration {
         .oauth2ResourceServer(server -> server.authenticationManagerResolver(managers(tokens, throttle,
                 properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()));
     if (properties.off()) {
-      if (!InetAddress.getByName(address).isLoopbackAddress()) {
-        throw new IllegalStateException("REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen "
-            + "on a loopback address, not " + address);
-      }
+      requireLoopback(address);
       log.warn("**** REPRISE_AUTH=off: AUTHENTICATION IS OFF. Every request acts as an operator. This setting is "
           + "for benchmarks on one machine only; never serve a port with it. ****");
       http.addFilterBefore(new EveryoneIsOperator(), AuthorizationFilter.class);
@@ -137,6 +135,27 @@ public class SecurityConfiguration {
           properties.oidc().rolesClaim(), properties.oidc().userClaim());
     }
     return http.build();
+  }
+
+  /**
+   * REPRISE_AUTH=off only on a loopback address. An empty address is refused too: the server then listens on every
+   * interface, while InetAddress reads the empty name as loopback.
+   */
+  static void requireLoopback(String address) {
+    String refused = "REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen on a loopback "
+        + "address (REPRISE_API_ADDRESS), not ";
+    if (address == null || address.isBlank()) {
+      throw new IllegalStateException(refused + "an empty one, which is every interface");
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(address.trim()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalStateException(refused + address);
+    }
   }
 
   /**
