@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * JWTs from an organisation's identity provider, next to Reprise tokens. The test is the provider: it owns an RSA
  * key and serves its public half as a JWKS on 127.0.0.1, where the test instance was told to look (see the pom:
- * the issuer, the JWKS URI and the Keycloak-style roles claim realm_access.roles).
+ * the issuer, the JWKS URI, the audience reprise and the Keycloak-style roles claim realm_access.roles).
  */
 class OidcIT {
 
@@ -114,14 +114,17 @@ class OidcIT {
   }
 
   @Test
-  void aWrongSignatureAnExpiredTokenOrAnotherIssuerIs401AndNoKnownRoleIs403() throws Exception {
+  void aWrongSignatureAnExpiredTokenAnotherIssuerOrAnotherAudienceIs401AndNoKnownRoleIs403() throws Exception {
     List<String> refused = List.of(
         jwt(stranger, ISSUER, Instant.now().plusSeconds(600), Map.of("preferred_username", "mallory",
             "realm_access", Map.of("roles", List.of("operator")))),
         jwt(key, ISSUER, Instant.now().minusSeconds(600), Map.of("preferred_username", "frank",
             "realm_access", Map.of("roles", List.of("operator")))),
         jwt(key, "http://127.0.0.1:" + PORT + "/realms/other", Instant.now().plusSeconds(600),
-            Map.of("preferred_username", "frank", "realm_access", Map.of("roles", List.of("operator")))));
+            Map.of("preferred_username", "frank", "realm_access", Map.of("roles", List.of("operator")))),
+        // Signed by the provider, in time, of the right issuer, but issued for another application.
+        jwt(key, ISSUER, Instant.now().plusSeconds(600), Map.of("aud", List.of("grafana"),
+            "preferred_username", "frank", "realm_access", Map.of("roles", List.of("operator")))));
     for (String token : refused) {
       // From an address of its own, so these failures count against nobody else's.
       RawHttp.Answer answer = RawHttp.get("127.0.0.6", "/api/v1/job", "Bearer " + token);

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reprise works with a MinIO access key limited to its own bucket by docker/minio-policy.json (what the README
  * tells an operator to create instead of handing out the root credentials), and that key reaches nothing else.
- * The user and the policy are made on the real MinIO through its admin API, with the stack's root credentials.
+ * Workers get a key of their own, limited by docker/minio-policy-worker.json: the same, but nothing under auth/,
+ * where the API keeps its tokens (an object there is a token), so a worker's key cannot mint one. The users and
+ * the policies are made on the real MinIO through its admin API, with the stack's root credentials.
  */
 class LeastPrivilegeTest {
 
@@ -44,6 +46,9 @@ class LeastPrivilegeTest {
   private final String policyName = "reprise-lp-" + suffix;
   private final String accessKey = "reprise-lp-" + suffix;
   private final String secretKey = UUID.randomUUID().toString();
+  private final String workerPolicyName = "reprise-lp-worker-" + suffix;
+  private final String workerKey = "reprise-lp-worker-" + suffix;
+  private final String workerSecret = UUID.randomUUID().toString();
   private final MinioSettings root = TestStack.minio(bucket);
   private final MinioClient rootClient = MinioClient.builder().endpoint(root.endpoint())
       .credentials(root.accessKey(), root.secretKey()).build();
@@ -66,12 +71,19 @@ class LeastPrivilegeTest {
     admin.addCannedPolicy(policyName, policy);
     admin.addUser(accessKey, UserInfo.Status.ENABLED, secretKey, null, null);
     admin.setPolicy(accessKey, false, policyName);
+    String workerPolicy = Files.readString(TestStack.repoRoot().resolve("docker/minio-policy-worker.json"))
+        .replace("arn:aws:s3:::BUCKET", "arn:aws:s3:::" + bucket);
+    admin.addCannedPolicy(workerPolicyName, workerPolicy);
+    admin.addUser(workerKey, UserInfo.Status.ENABLED, workerSecret, null, null);
+    admin.setPolicy(workerKey, false, workerPolicyName);
   }
 
   @AfterEach
   void removeUserAndBuckets() throws Exception {
     admin.deleteUser(accessKey);
     admin.removeCannedPolicy(policyName);
+    admin.deleteUser(workerKey);
+    admin.removeCannedPolicy(workerPolicyName);
     for (String name : new String[] {bucket, otherBucket}) {
       for (Result<Item> item : rootClient.listObjects(ListObjectsArgs.builder().bucket(name).recursive(true)
           .build())) {
@@ -112,6 +124,72 @@ class LeastPrivilegeTest {
     String hash = io.reprise.activities.files.Sha256.of(file);
     blobs.put(file, hash, bytes.length, "text/plain");
     assertTrue(blobs.contains(hash));
+  }
+
+  private MinioArtifactStore worker() {
+    return MinioArtifactStore.connect(new MinioSettings(root.endpoint(), workerKey, workerSecret, bucket));
+  }
+
+  @Test
+  void everyOperationOfAWorkerWorksWithTheWorkersKey() throws Exception {
+    byte[] archive = "a compendium's archive".getBytes(StandardCharsets.UTF_8);
+    rootClient.putObject(PutObjectArgs.builder().bucket(bucket).object(StoreKeys.compendiumArchive("c1"))
+        .stream(new ByteArrayInputStream(archive), archive.length, -1).build());
+    MinioArtifactStore store = worker();
+
+    // Validate: the compendium's archive.
+    assertTrue(store.stat(StoreKeys.compendiumArchive("c1")).isPresent());
+    Path downloaded = dir.resolve("archive");
+    store.download(StoreKeys.compendiumArchive("c1"), downloaded);
+    assertArrayEquals(archive, Files.readAllBytes(downloaded));
+    // Cleanup: a file as a blob (staging, copy, delete), the logs, provenance and manifest under jobs/<id>/.
+    byte[] bytes = "measurements: 7\n".getBytes(StandardCharsets.UTF_8);
+    Path file = Files.write(dir.resolve("summary.txt"), bytes);
+    String hash = io.reprise.activities.files.Sha256.of(file);
+    BlobStore blobs = new BlobStore(store);
+    blobs.put(file, hash, bytes.length, "text/plain");
+    assertTrue(blobs.contains(hash));
+    store.put(StoreKeys.jobLog("j1", "execute"), new ByteArrayInputStream(bytes), bytes.length, "text/plain");
+    store.put(StoreKeys.jobFile("j1", "provenance.json"), file, "application/json");
+    store.put(StoreKeys.jobManifest("j1"), file, "application/json");
+    // The engine's description for the API, and the job's files as an audit reads them.
+    store.put(StoreKeys.engine("host-1"), new ByteArrayInputStream(bytes), bytes.length, "application/json");
+    assertEquals(3, store.list(StoreKeys.jobPrefix("j1")).size());
+    try (InputStream in = store.open(StoreKeys.jobLog("j1", "execute")).orElseThrow()) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    assertTrue(store.list("staging/").isEmpty(), "the blob's staging copy is deleted");
+  }
+
+  @Test
+  void theWorkersKeyCanNeitherWriteNorReadTokensAndTheApisKeyCan() throws Exception {
+    String token = "auth/tokens/" + "ab".repeat(32) + ".json";
+    byte[] forged = "{\"user\": \"mallory\", \"role\": \"operator\"}".getBytes(StandardCharsets.UTF_8);
+    MinioArtifactStore api = MinioArtifactStore.connect(limited(bucket));
+    MinioArtifactStore store = worker();
+
+    MinioClient workerClient = MinioClient.builder().endpoint(root.endpoint()).credentials(workerKey, workerSecret)
+        .build();
+    ErrorResponseException denied = assertThrows(ErrorResponseException.class, () -> workerClient.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(token).stream(new ByteArrayInputStream(forged),
+            forged.length, -1).build()));
+    assertEquals("AccessDenied", denied.errorResponse().code());
+    assertThrows(StorageException.class, () -> store.put(token, new ByteArrayInputStream(forged), forged.length,
+        "application/json"));
+    Path file = Files.write(dir.resolve("forged.json"), forged);
+    assertThrows(StorageException.class, () -> store.put(token, file, "application/json"));
+    store.put("staging/forged", file, "application/json");
+    assertThrows(StorageException.class, () -> store.copy("staging/forged", token));
+    assertTrue(api.stat(token).isEmpty(), "the worker's key wrote a token");
+
+    api.put(token, file, "application/json");
+    assertTrue(api.open(token).isPresent(), "the API's key reads its tokens");
+    ErrorResponseException read = assertThrows(ErrorResponseException.class, () -> workerClient.getObject(
+        GetObjectArgs.builder().bucket(bucket).object(token).build()).close());
+    assertEquals("AccessDenied", read.errorResponse().code());
+    assertThrows(StorageException.class, () -> store.open(token));
+    assertThrows(StorageException.class, () -> store.delete(token));
+    assertTrue(api.stat(token).isPresent(), "the worker's key deleted a token");
   }
 
   @Test

@@ -22,7 +22,7 @@ public record AuthProperties(String mode, boolean submittersSeeAll, Duration tok
     tokenCache = tokenCache == null ? Duration.ofSeconds(5) : tokenCache;
     failureLimit = failureLimit <= 0 ? 10 : failureLimit;
     failureWindow = failureWindow == null ? Duration.ofMinutes(1) : failureWindow;
-    oidc = oidc == null ? new Oidc(null, null, null, null) : oidc;
+    oidc = oidc == null ? new Oidc(null, null, null, null, null) : oidc;
   }
 
   public boolean off() {
@@ -35,14 +35,17 @@ public record AuthProperties(String mode, boolean submittersSeeAll, Duration tok
    * @param issuerUri the provider's issuer: JWTs must name it in {@code iss}; without a JWKS URI its keys are found
    *     through its discovery document
    * @param jwksUri where the provider's signing keys are
+   * @param audience what JWTs must name in {@code aud}: the client id the provider issues Reprise's tokens for;
+   *     required whenever JWTs are on, so a token the provider issued for another application is refused
    * @param rolesClaim the claim that holds the roles, a dotted path into nested objects (realm_access.roles)
    * @param userClaim the claim that names the user; {@code sub} when it is missing
    */
-  public record Oidc(String issuerUri, String jwksUri, String rolesClaim, String userClaim) {
+  public record Oidc(String issuerUri, String jwksUri, String audience, String rolesClaim, String userClaim) {
 
     public Oidc {
       issuerUri = blankToNull(issuerUri);
       jwksUri = blankToNull(jwksUri);
+      audience = blankToNull(audience);
       rolesClaim = rolesClaim == null || rolesClaim.isBlank() ? "roles" : rolesClaim.trim();
       userClaim = userClaim == null || userClaim.isBlank() ? "preferred_username" : userClaim.trim();
     }

@@ -14,7 +14,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,12 +41,13 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -118,28 +121,49 @@ public class SecurityConfiguration {
             .anyRequest().hasAnyRole(anyRole))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
         .oauth2ResourceServer(server -> server.authenticationManagerResolver(managers(tokens, throttle,
-                properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
-        .addFilterBefore(new ThrottleFilter(throttle), BearerTokenAuthenticationFilter.class);
+                properties.oidc())).authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()));
     if (properties.off()) {
-      if (!InetAddress.getByName(address).isLoopbackAddress()) {
-        throw new IllegalStateException("REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen "
-            + "on a loopback address, not " + address);
-      }
+      requireLoopback(address);
       log.warn("**** REPRISE_AUTH=off: AUTHENTICATION IS OFF. Every request acts as an operator. This setting is "
           + "for benchmarks on one machine only; never serve a port with it. ****");
       http.addFilterBefore(new EveryoneIsOperator(), AuthorizationFilter.class);
     }
     if (properties.oidc().enabled()) {
-      log.info("JWTs are accepted next to Reprise tokens (issuer {}, keys {}, roles claim {}, user claim {})",
-          properties.oidc().issuerUri(), properties.oidc().jwksUri() == null ? "from the issuer's discovery"
-              : properties.oidc().jwksUri(), properties.oidc().rolesClaim(), properties.oidc().userClaim());
+      log.info("JWTs are accepted next to Reprise tokens (issuer {}, keys {}, audience {}, roles claim {}, user "
+          + "claim {})", properties.oidc().issuerUri(), properties.oidc().jwksUri() == null
+              ? "from the issuer's discovery" : properties.oidc().jwksUri(), properties.oidc().audience(),
+          properties.oidc().rolesClaim(), properties.oidc().userClaim());
     }
     return http.build();
   }
 
   /**
-   * A Reprise token (rpr_...) is looked up in the token store; anything else is a JWT when OIDC is configured, and
-   * not valid otherwise. Every wrong token counts against the client's address.
+   * REPRISE_AUTH=off only on a loopback address. An empty address is refused too: the server then listens on every
+   * interface, while InetAddress reads the empty name as loopback.
+   */
+  static void requireLoopback(String address) {
+    String refused = "REPRISE_AUTH=off is for benchmarks on one machine: the API must then listen on a loopback "
+        + "address (REPRISE_API_ADDRESS), not ";
+    if (address == null || address.isBlank()) {
+      throw new IllegalStateException(refused + "an empty one, which is every interface");
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(address.trim()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalStateException(refused + address);
+    }
+  }
+
+  /**
+   * A Reprise token (rpr_...) is looked up in the token store (its cache of verified tokens first); anything else is
+   * a JWT when OIDC is configured, and not valid otherwise. Every wrong token counts against the client's address,
+   * and a wrong token from an address that presented too many is answered 429 rather than 401. A token that
+   * verifies is never slowed down: behind a reverse proxy every client shares the proxy's address, and one guesser
+   * must not lock the others out.
    */
   static AuthenticationManagerResolver<HttpServletRequest> managers(TokenStore tokens, FailureThrottle throttle,
       AuthProperties.Oidc oidc) {
@@ -165,7 +189,11 @@ public class SecurityConfiguration {
         } catch (AuthenticationServiceException e) {
           throw e;
         } catch (AuthenticationException e) {
+          Optional<Duration> wait = throttle.blocked(address);
           throttle.failed(address);
+          if (wait.isPresent()) {
+            throw new Throttled(wait.get());
+          }
           throw e;
         }
       };
@@ -175,12 +203,34 @@ public class SecurityConfiguration {
   private static AuthenticationManager jwtManager(AuthProperties.Oidc oidc) {
     NimbusJwtDecoder decoder = oidc.jwksUri() != null ? NimbusJwtDecoder.withJwkSetUri(oidc.jwksUri()).build()
         : NimbusJwtDecoder.withIssuerLocation(oidc.issuerUri()).build();
-    OAuth2TokenValidator<Jwt> validator = oidc.issuerUri() != null
-        ? JwtValidators.createDefaultWithIssuer(oidc.issuerUri()) : JwtValidators.createDefault();
-    decoder.setJwtValidator(validator);
+    decoder.setJwtValidator(jwtValidator(oidc));
     JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
     provider.setJwtAuthenticationConverter(new JwtRoles(oidc.rolesClaim(), oidc.userClaim()));
     return provider::authenticate;
+  }
+
+  /**
+   * What a JWT with a good signature must also satisfy: its times, the issuer when one is set, and always the
+   * audience, so a token the provider issued for another application does not open Reprise. Without an audience
+   * JWTs are refused at start (see {@link #requireAudience}).
+   */
+  static OAuth2TokenValidator<Jwt> jwtValidator(AuthProperties.Oidc oidc) {
+    requireAudience(oidc);
+    List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>();
+    if (oidc.issuerUri() != null) {
+      checks.add(new JwtIssuerValidator(oidc.issuerUri()));
+    }
+    checks.add(new JwtAudienceValidator(oidc.audience()));
+    return JwtValidators.createDefaultWithValidators(checks);
+  }
+
+  /** JWTs on without an audience would accept any token of the provider, for any application: refused. */
+  static void requireAudience(AuthProperties.Oidc oidc) {
+    if (oidc.enabled() && oidc.audience() == null) {
+      throw new IllegalStateException("JWTs are on (REPRISE_OIDC_ISSUER_URI or REPRISE_OIDC_JWKS_URI is set) but "
+          + "REPRISE_OIDC_AUDIENCE is not: set it to the client id your identity provider issues Reprise's tokens "
+          + "for (the aud claim)");
+    }
   }
 
   static Authentication authenticated(Caller caller) {
@@ -188,9 +238,18 @@ public class SecurityConfiguration {
         List.of(new SimpleGrantedAuthority(caller.role().authority())));
   }
 
-  /** 401 with WWW-Authenticate; the same answer for every wrong token, whatever was wrong with it. */
+  /**
+   * 401 with WWW-Authenticate; the same answer for every wrong token, whatever was wrong with it. 429 with
+   * Retry-After for a wrong token from an address that presented too many.
+   */
   static AuthenticationEntryPoint entryPoint() {
     return (request, response, exception) -> {
+      if (exception instanceof Throttled throttled) {
+        long seconds = Math.max(1, (throttled.wait.toMillis() + 999) / 1000);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        JsonAnswers.error(response, 429, "too many wrong tokens from this address; try again in " + seconds + " s");
+        return;
+      }
       if (exception instanceof AuthenticationServiceException) {
         log.warn("authentication could not be checked: {}", exception.getMessage());
         JsonAnswers.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
@@ -221,29 +280,14 @@ public class SecurityConfiguration {
     };
   }
 
-  /** 429 with Retry-After for an address that presented too many wrong tokens, before its token is looked at. */
-  static final class ThrottleFilter extends OncePerRequestFilter {
+  /** A wrong token from an address that presented too many: answered 429 by the entry point. */
+  static final class Throttled extends AuthenticationException {
 
-    private final FailureThrottle throttle;
+    private final transient Duration wait;
 
-    ThrottleFilter(FailureThrottle throttle) {
-      this.throttle = throttle;
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-        throws ServletException, IOException {
-      if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
-        Optional<Duration> wait = throttle.blocked(request.getRemoteAddr());
-        if (wait.isPresent()) {
-          long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-          response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-          JsonAnswers.error(response, 429, "too many wrong tokens from this address; try again in " + seconds
-              + " s");
-          return;
-        }
-      }
-      chain.doFilter(request, response);
+    Throttled(Duration wait) {
+      super("too many wrong tokens from this address");
+      this.wait = wait;
     }
   }
 

@@ -207,10 +207,18 @@ public class JobService {
         : JobState.notStarted(jobId, description.getTypedSearchAttributes().get(JobSearchAttributes.COMPENDIUM_ID));
   }
 
-  /** The jobs that re-ran this one, newest first. */
-  private List<String> reruns(String jobId) {
-    return listing.ids("WorkflowType = 'JobWorkflow' AND " + JobSearchAttributes.RERUN_OF.getName() + " = '"
-        + jobId + "'");
+  /**
+   * The jobs that re-ran this one, newest first: those the viewer may see (their own, for a submitter who does not
+   * see all), every one without a viewer.
+   */
+  private List<String> reruns(Caller viewer, String jobId) {
+    String query = "WorkflowType = 'JobWorkflow' AND " + JobSearchAttributes.RERUN_OF.getName() + " = '" + jobId
+        + "'";
+    if (viewer != null && !viewer.readsAll() && !submittersSeeAll) {
+      // The user is a valid user name (letters, digits and . _ @ -): it cannot end the quoted value.
+      query += " AND " + JobSearchAttributes.SUBMITTER.getName() + " = '" + viewer.user() + "'";
+    }
+    return listing.ids(query);
   }
 
   private String existingCompendium(String jobId) {
@@ -337,7 +345,7 @@ public class JobService {
 
   /** The job, when the caller may see it; a 404 like an unknown id when not. */
   public JobView view(Caller caller, String jobId, boolean allSteps) {
-    return view(jobId, describeFor(caller, jobId), allSteps);
+    return view(caller, jobId, describeFor(caller, jobId), allSteps);
   }
 
   /**
@@ -346,10 +354,10 @@ public class JobService {
    * hold the worker's paths and code.
    */
   public JobView view(String jobId, boolean allSteps) {
-    return view(jobId, describe(jobId), allSteps);
+    return view(null, jobId, describe(jobId), allSteps);
   }
 
-  private JobView view(String jobId, WorkflowExecutionDescription description, boolean allSteps) {
+  private JobView view(Caller viewer, String jobId, WorkflowExecutionDescription description, boolean allSteps) {
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
     String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
@@ -369,7 +377,7 @@ public class JobService {
     }
     JobReport report = state.report();
     Actors.Actor actor = Actors.of(description);
-    return new JobView(jobId, compendiumId, state.rerunOf(), reruns(jobId), state.rebuiltImageIdentical(),
+    return new JobView(jobId, compendiumId, state.rerunOf(), reruns(viewer, jobId), state.rebuiltImageIdentical(),
         attributes.get(JobSearchAttributes.SUBMITTER), actor == null ? null : actor.submittedBy(),
         actor == null ? null : actor.rerunBy(), Actors.cancelledBy(temporal, jobId, description),
         priority(description, state),

@@ -1,6 +1,7 @@
 package io.reprise.api.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -36,5 +37,24 @@ class FailureThrottleTest {
     clock.now = clock.now.plusSeconds(61);
     throttle.failed("a");
     assertEquals(Optional.empty(), throttle.blocked("a"));
+  }
+
+  @Test
+  void aHundredThousandAddressesKeepTheMemoryAtItsBound() {
+    TokenStoreTest.Hand clock = new TokenStoreTest.Hand();
+    FailureThrottle throttle = new FailureThrottle(10, Duration.ofMinutes(1), clock);
+    for (int i = 0; i < 10; i++) {
+      throttle.failed("10.0.0.1");
+    }
+    for (int i = 0; i < 100_000; i++) {
+      throttle.failed("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255) + "x");
+      if (i % 1000 == 0) {
+        // The guesser that keeps failing stays remembered, and blocked.
+        throttle.failed("10.0.0.1");
+      }
+      assertTrue(throttle.addresses() <= FailureThrottle.MAX_ADDRESSES, i + ": " + throttle.addresses());
+    }
+    assertEquals(FailureThrottle.MAX_ADDRESSES, throttle.addresses());
+    assertTrue(throttle.blocked("10.0.0.1").isPresent());
   }
 }

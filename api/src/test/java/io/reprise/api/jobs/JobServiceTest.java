@@ -14,6 +14,7 @@ import io.reprise.api.ApiProperties;
 import io.reprise.activities.storage.MemoryArtifactStore;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.workflows.jobs.JobReport;
+import io.reprise.workflows.jobs.JobSearchAttributes;
 import io.reprise.workflows.jobs.JobState;
 import io.reprise.workflows.jobs.JobStatus;
 import io.reprise.workflows.jobs.Step;
@@ -48,13 +49,24 @@ class JobServiceTest {
   private final WorkflowClient temporal = mock(WorkflowClient.class);
   private static final io.reprise.api.auth.Caller OPERATOR = new io.reprise.api.auth.Caller("it",
       io.reprise.api.auth.Role.OPERATOR);
+  private final JobListing listing = mock(JobListing.class);
   private final JobService jobs = new JobService(temporal, store, mock(CompendiumService.class),
       new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null, null),
-      mock(JobListing.class), new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null,
+      listing, new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null,
           null), new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
 
   private void describeAs(JobState state) {
-    WorkflowExecutionInfo info = WorkflowExecutionInfo.newBuilder()
+    describeAs(state, null);
+  }
+
+  /** The job as Temporal describes it; with an owner, its search attribute names the user it runs for. */
+  private void describeAs(JobState state, String owner) {
+    WorkflowExecutionInfo.Builder builder = WorkflowExecutionInfo.newBuilder();
+    if (owner != null) {
+      builder.setSearchAttributes(io.temporal.internal.common.SearchAttributesUtil.encodeTyped(
+          io.temporal.common.SearchAttributes.newBuilder().set(JobSearchAttributes.SUBMITTER, owner).build()));
+    }
+    WorkflowExecutionInfo info = builder
         .setType(WorkflowType.newBuilder().setName("JobWorkflow"))
         .setStatus(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
         .setMemo(Memo.newBuilder().putFields(JobState.MEMO_KEY, CONVERTER.toPayload(state).orElseThrow()))
@@ -162,5 +174,22 @@ class JobServiceTest {
     assertFalse(json.contains(".state"), json);
     assertTrue(json.contains("could not read <path>: No such file"), json);
     assertTrue(json.contains("infrastructure error: could not store <path>"), json);
+  }
+
+  @Test
+  void theRerunsASubmitterSeesAreTheirOwnOnly() {
+    describeAs(ended(succeeded(), null), "alice");
+    // Temporal answers the query it is given: every re-run, or only those of the user the query names.
+    when(listing.ids(anyString())).thenAnswer(call -> {
+      String query = call.getArgument(0);
+      return query.contains("RepriseSubmitter = 'alice'") ? List.of("a1a1a1a1a1a1")
+          : query.contains("RepriseSubmitter") ? List.of() : List.of("b0b0b0b0b0b0", "a1a1a1a1a1a1");
+    });
+    io.reprise.api.auth.Caller alice = new io.reprise.api.auth.Caller("alice", io.reprise.api.auth.Role.SUBMITTER);
+    io.reprise.api.auth.Caller auditor = new io.reprise.api.auth.Caller("ann", io.reprise.api.auth.Role.AUDITOR);
+
+    assertEquals(List.of("a1a1a1a1a1a1"), jobs.view(alice, JOB, false).reruns());
+    assertEquals(List.of("b0b0b0b0b0b0", "a1a1a1a1a1a1"), jobs.view(auditor, JOB, false).reruns());
+    assertEquals(List.of("b0b0b0b0b0b0", "a1a1a1a1a1a1"), jobs.view(OPERATOR, JOB, false).reruns());
   }
 }
