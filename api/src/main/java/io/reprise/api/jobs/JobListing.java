@@ -124,7 +124,7 @@ public class JobListing {
       // Fewer than asked for: read() stopped at the end, so these are all of them.
       return top(sample, limit);
     }
-    int cap = Math.max(4 * wanted, 1000);
+    int cap = Math.max(4 * wanted, 64);
     Instant oldest = Key.of(top(sample, wanted).executions().get(wanted - 1)).startTime();
     for (int round = 0; ; round++) {
       String window = bounded + " AND StartTime >= '" + oldest + "'";
