@@ -110,7 +110,8 @@ public class JobListing {
    * its own order (running first, then by close time) and takes no ORDER BY, so a page is found in two reads: any
    * {@code limit + 1} executions after the key bound the window of start times that must hold the newest
    * {@code limit + 1} (at least that many executions started at or after the oldest of them); the second read
-   * takes that window whole and sorts it here. Start times never change, so a key stays valid while jobs start and
+   * takes that window whole and sorts it here. The sample is of ended jobs, whose order is nearly that of their
+   * start, so the window holds little more than the page. Start times never change, so a key stays valid while jobs start and
    * end: new jobs sort before it, and an ended job keeps its place. When the window holds far more than needed
    * (long-running jobs started long ago come first in Temporal's order), it is narrowed the same way, from what
    * was read, before it is read whole.
@@ -119,10 +120,16 @@ public class JobListing {
     int wanted = limit + 1;
     String bounded = after == null ? visibilityQuery
         : visibilityQuery + " AND StartTime <= '" + after.startTime() + "'";
-    List<WorkflowExecutionInfo> sample = read(bounded, after, wanted, wanted);
+    // Ended jobs come in order of their end, which for most jobs is close to their start; running ones come first
+    // whenever they started, so a job that has run for hours would widen the window to hours. The sample is of
+    // ended jobs, then, and of all jobs only when fewer than that have ended.
+    List<WorkflowExecutionInfo> sample = read(bounded + " AND ExecutionStatus != 'Running'", after, wanted, wanted);
     if (sample.size() < wanted) {
-      // Fewer than asked for: read() stopped at the end, so these are all of them.
-      return top(sample, limit);
+      sample = read(bounded, after, wanted, wanted);
+      if (sample.size() < wanted) {
+        // Fewer than asked for: read() stopped at the end, so these are all of them.
+        return top(sample, limit);
+      }
     }
     int cap = Math.max(4 * wanted, 64);
     Instant oldest = Key.of(top(sample, wanted).executions().get(wanted - 1)).startTime();
