@@ -78,6 +78,12 @@ final class ApiClient {
     return output.get(0);
   }
 
+  /** The test instance's Temporal namespace, as docker/service names it ('reprise-' and the instance). */
+  static String namespace() {
+    String instance = System.getProperty("reprise.it.instance", "it");
+    return instance.equals("local") ? "reprise" : "reprise-" + instance;
+  }
+
   /** Runs docker/service with the test instance, and answers its stdout lines; fails on a non-zero exit. */
   static List<String> service(String... arguments) {
     List<String> command = new ArrayList<>(List.of("bash", TestStack.repoRoot().resolve("docker/service")

@@ -13,6 +13,7 @@ import io.reprise.activities.docker.DockerSettings;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
@@ -137,7 +138,8 @@ class JobSemanticsIT {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
         .setTarget(TestStack.get("REPRISE_TEMPORAL_TARGET", "127.0.0.1:7233")).build());
     try {
-      WorkflowClient temporal = WorkflowClient.newInstance(service);
+      WorkflowClient temporal = WorkflowClient.newInstance(service,
+          WorkflowClientOptions.newBuilder().setNamespace(ApiClient.namespace()).build());
       for (String jobId : jobs) {
         assertEquals("success", api.awaitEnd(jobId).get("status").asText(), jobId);
         for (HistoryEvent event : temporal.fetchHistory(jobId).getEvents()) {

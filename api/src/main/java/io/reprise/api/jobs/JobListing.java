@@ -14,9 +14,12 @@ import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -29,11 +32,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Lists jobs through Temporal visibility: filters are search-attribute queries and pages follow Temporal's page
- * token, so there is no second database. Temporal's order applies: running jobs first, newest started first, then
- * finished jobs, most recently finished first. (The SQLite visibility store of the dev server does not take ORDER
- * BY.) A page token names the last item seen, so following {@code next} visits every job once even while new jobs
- * arrive at the front.
+ * Lists jobs through Temporal visibility: filters are search-attribute queries, so there is no second database.
+ * The list is newest first by creation (the workflow's start time, then its id). Pages are keyset pages: a cursor
+ * holds the last job's start time and id, and the next page is the jobs that sort after it. Start times never
+ * change, so following {@code next} visits every job that existed at the first page exactly once, while jobs start
+ * and end; jobs created since sort before the cursor and are not among later pages.
  */
 @Component
 public class JobListing {
@@ -62,47 +65,133 @@ public class JobListing {
     int limit = limit(query.limit());
     List<String> fields = fields(query.fields());
     String visibilityQuery = visibilityQuery(query);
-    ByteString token = ByteString.EMPTY;
+    Key after = null;
     int position = 1;
     if (query.cursor() != null && !query.cursor().isBlank()) {
       Cursor cursor = Cursor.decode(query.cursor());
-      token = cursor.token();
+      after = cursor.after();
       position = cursor.position();
     } else if (query.start() != null && !query.start().isBlank()) {
       position = positive("start", query.start(), Integer.MAX_VALUE);
       // o2r's 1-based start: walk the pages up to it. Cursors are the fast way for deep pages.
       int skip = position - 1;
       while (skip > 0) {
-        ListWorkflowExecutionsResponse skipped = fetch(visibilityQuery, Math.min(skip, MAX_LIMIT), token);
-        skip -= skipped.getExecutionsCount();
-        token = skipped.getNextPageToken();
-        if (skipped.getExecutionsCount() == 0 || token.isEmpty()) {
-          if (skip > 0) {
-            return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
-          }
+        Slice skipped = slice(visibilityQuery, after, Math.min(skip, MAX_LIMIT));
+        if (skipped.executions().isEmpty()) {
+          break;
+        }
+        skip -= skipped.executions().size();
+        after = Key.of(skipped.executions().get(skipped.executions().size() - 1));
+        if (!skipped.more()) {
           break;
         }
       }
-    }
-    ListWorkflowExecutionsResponse page;
-    try {
-      page = fetch(visibilityQuery, limit, token);
-    } catch (StatusRuntimeException e) {
-      // A cursor passes its check yet holds a token Temporal cannot read: one from before a Temporal upgrade, or
-      // one made by hand. That is the client's to fix, not an outage.
-      if (!token.isEmpty() && e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        throw ApiException.badRequest(Cursor.REFUSED);
+      if (skip > 0) {
+        return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
       }
-      throw e;
     }
+    Slice page = slice(visibilityQuery, after, limit);
     List<Object> results = new ArrayList<>();
-    for (WorkflowExecutionInfo info : page.getExecutionsList()) {
+    for (WorkflowExecutionInfo info : page.executions()) {
       results.add(fields.isEmpty() ? info.getExecution().getWorkflowId() : item(info, fields));
     }
-    String next = page.getNextPageToken().isEmpty() || results.size() < limit ? null
-        : link(query, limit, new Cursor(page.getNextPageToken(), position + results.size()).encode(), null);
+    String next = !page.more() ? null : link(query, limit,
+        new Cursor(Key.of(page.executions().get(page.executions().size() - 1)), position + results.size()).encode(),
+        null);
     String previous = position > 1 ? link(query, limit, null, Math.max(1, position - limit)) : null;
     return new Page(results, next, previous);
+  }
+
+  /** Up to {@code limit} executions, newest first, after a key; and whether more follow them. */
+  record Slice(List<WorkflowExecutionInfo> executions, boolean more) {}
+
+  /**
+   * Newest first by start time (then by id, descending) after the given key. Temporal's SQLite visibility returns
+   * its own order (running first, then by close time) and takes no ORDER BY, so a page is found in two reads: any
+   * {@code limit + 1} executions after the key bound the window of start times that must hold the newest
+   * {@code limit + 1} (at least that many executions started at or after the oldest of them); the second read
+   * takes that window whole and sorts it here. The sample is of ended jobs, whose order is nearly that of their
+   * start, so the window holds little more than the page. Start times never change, so a key stays valid while jobs start and
+   * end: new jobs sort before it, and an ended job keeps its place. When the window holds far more than needed
+   * (long-running jobs started long ago come first in Temporal's order), it is narrowed the same way, from what
+   * was read, before it is read whole.
+   */
+  Slice slice(String visibilityQuery, Key after, int limit) {
+    int wanted = limit + 1;
+    String bounded = after == null ? visibilityQuery
+        : visibilityQuery + " AND StartTime <= '" + after.startTime() + "'";
+    // Ended jobs come in order of their end, which for most jobs is close to their start; running ones come first
+    // whenever they started, so a job that has run for hours would widen the window to hours. The sample is of
+    // ended jobs, then, and of all jobs only when fewer than that have ended.
+    List<WorkflowExecutionInfo> sample = read(bounded + " AND ExecutionStatus != 'Running'", after, wanted, wanted);
+    if (sample.size() < wanted) {
+      sample = read(bounded, after, wanted, wanted);
+      if (sample.size() < wanted) {
+        // Fewer than asked for: read() stopped at the end, so these are all of them.
+        return top(sample, limit);
+      }
+    }
+    int cap = Math.max(4 * wanted, 64);
+    Instant oldest = Key.of(top(sample, wanted).executions().get(wanted - 1)).startTime();
+    for (int round = 0; ; round++) {
+      String window = bounded + " AND StartTime >= '" + oldest + "'";
+      // The last round reads the window whole, however large; earlier rounds stop at the cap and narrow.
+      int max = round < 8 ? cap : Integer.MAX_VALUE - 1;
+      List<WorkflowExecutionInfo> found = read(window, after, max + 1, Math.min(MAX_LIMIT, max + 1));
+      if (found.size() <= max) {
+        return top(found, limit);
+      }
+      Instant narrower = Key.of(top(found, wanted).executions().get(wanted - 1)).startTime();
+      if (!narrower.isAfter(oldest)) {
+        // As narrow as start times allow: read it whole on the next round.
+        round = 8;
+      }
+      oldest = narrower;
+    }
+  }
+
+  /** Up to {@code max} executions of a query that sort after the key, read in pages of {@code pageSize}. */
+  private List<WorkflowExecutionInfo> read(String query, Key after, int max, int pageSize) {
+    List<WorkflowExecutionInfo> found = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse page = fetch(query, pageSize, token);
+      for (WorkflowExecutionInfo info : page.getExecutionsList()) {
+        if (after == null || Key.of(info).compareTo(after) > 0) {
+          found.add(info);
+        }
+      }
+      token = page.getNextPageToken();
+      if (page.getExecutionsCount() == 0) {
+        break;
+      }
+    } while (!token.isEmpty() && found.size() < max);
+    return found;
+  }
+
+  /** The first {@code limit} in the list's order, and whether there were more. */
+  private static Slice top(List<WorkflowExecutionInfo> executions, int limit) {
+    List<WorkflowExecutionInfo> sorted = new ArrayList<>(executions);
+    sorted.sort(Comparator.comparing(Key::of));
+    return sorted.size() > limit ? new Slice(List.copyOf(sorted.subList(0, limit)), true)
+        : new Slice(List.copyOf(sorted), false);
+  }
+
+  /**
+   * A job's place in the list: start time, newest first, then workflow id, descending. Comparing two keys gives
+   * the list's order (the smaller comes first).
+   */
+  record Key(Instant startTime, String workflowId) implements Comparable<Key> {
+    static Key of(WorkflowExecutionInfo info) {
+      return new Key(Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+          info.getExecution().getWorkflowId());
+    }
+
+    @Override
+    public int compareTo(Key other) {
+      int byTime = other.startTime.compareTo(startTime);
+      return byTime != 0 ? byTime : other.workflowId.compareTo(workflowId);
+    }
   }
 
   /** The ids of the first thousand workflows a visibility query matches, in Temporal's order. */
@@ -272,20 +361,21 @@ public class JobListing {
   }
 
   /**
-   * An opaque cursor: Temporal's page token and the 1-based position of the page it starts, behind a check of
-   * four bytes of SHA-256 over both. The check is not a secret: it only tells a cursor this server made from
-   * garbage, which Temporal would otherwise have to refuse.
+   * An opaque cursor: the key of the last job of the page (its start time and id) and the 1-based position of the
+   * page it starts, behind a check of four bytes of SHA-256 over them. The check is not a secret: it only tells a
+   * cursor this server made from garbage, which would otherwise make a visibility query of its own.
    */
-  record Cursor(ByteString token, int position) {
-    private static final String REFUSED = "cursor is not one this server made; follow the next link as it is";
+  record Cursor(Key after, int position) {
+    static final String REFUSED = "cursor is not one this server made; follow the next link as it is";
 
     String encode() {
-      byte[] tokenBytes = token.toByteArray();
-      byte[] bytes = new byte[8 + tokenBytes.length];
-      writeInt(bytes, 0, position);
-      System.arraycopy(tokenBytes, 0, bytes, 8, tokenBytes.length);
-      writeInt(bytes, 4, check(bytes));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      byte[] id = after.workflowId().getBytes(StandardCharsets.UTF_8);
+      ByteBuffer bytes = ByteBuffer.allocate(20 + id.length);
+      bytes.putInt(position).putInt(0).putLong(after.startTime().getEpochSecond())
+          .putInt(after.startTime().getNano()).put(id);
+      byte[] array = bytes.array();
+      ByteBuffer.wrap(array).putInt(4, check(array));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(array);
     }
 
     static Cursor decode(String text) {
@@ -295,35 +385,32 @@ public class JobListing {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest(REFUSED);
       }
-      if (bytes.length < 9 || readInt(bytes, 4) != check(bytes)) {
+      if (bytes.length < 21 || ByteBuffer.wrap(bytes).getInt(4) != check(bytes)) {
         throw ApiException.badRequest(REFUSED);
       }
-      return new Cursor(ByteString.copyFrom(bytes, 8, bytes.length - 8), Math.max(1, readInt(bytes, 0)));
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      int position = buffer.getInt(0);
+      long seconds = buffer.getLong(8);
+      int nanos = buffer.getInt(16);
+      String id = new String(bytes, 20, bytes.length - 20, StandardCharsets.UTF_8);
+      // The check passed, so this server made it; the id only goes into comparisons, never into a query.
+      if (nanos < 0 || nanos > 999_999_999) {
+        throw ApiException.badRequest(REFUSED);
+      }
+      return new Cursor(new Key(Instant.ofEpochSecond(seconds, nanos), id), Math.max(1, position));
     }
 
-    /** SHA-256 over the position and the token (bytes 4 to 7, where the check goes, left out). */
+    /** SHA-256 over everything but bytes 4 to 7, where the check goes. */
     private static int check(byte[] bytes) {
       try {
-        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-        digest.update("reprise-cursor".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update("reprise-cursor-2".getBytes(StandardCharsets.US_ASCII));
         digest.update(bytes, 0, 4);
         digest.update(bytes, 8, bytes.length - 8);
-        return readInt(digest.digest(), 0);
-      } catch (java.security.NoSuchAlgorithmException e) {
+        return ByteBuffer.wrap(digest.digest()).getInt(0);
+      } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
       }
-    }
-
-    private static void writeInt(byte[] bytes, int at, int value) {
-      bytes[at] = (byte) (value >>> 24);
-      bytes[at + 1] = (byte) (value >>> 16);
-      bytes[at + 2] = (byte) (value >>> 8);
-      bytes[at + 3] = (byte) value;
-    }
-
-    private static int readInt(byte[] bytes, int at) {
-      return ((bytes[at] & 0xff) << 24) | ((bytes[at + 1] & 0xff) << 16) | ((bytes[at + 2] & 0xff) << 8)
-          | (bytes[at + 3] & 0xff);
     }
   }
 }

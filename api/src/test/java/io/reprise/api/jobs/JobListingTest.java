@@ -3,19 +3,29 @@ package io.reprise.api.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.reprise.api.web.ApiException;
-import java.util.List;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -69,13 +79,32 @@ class JobListingTest {
 
   @Test
   void cursorsRoundTripAndForeignOnesAreRefused() {
-    JobListing.Cursor cursor = new JobListing.Cursor(ByteString.copyFromUtf8("{\"StartTime\":\"x\"}"), 301);
+    JobListing.Cursor cursor = new JobListing.Cursor(
+        new JobListing.Key(Instant.parse("2026-11-29T19:22:50.041400Z"), "clva10t3un7p"), 301);
 
     JobListing.Cursor back = JobListing.Cursor.decode(cursor.encode());
 
     assertEquals(cursor, back);
     assertTrue(refused(() -> JobListing.Cursor.decode("%%%")).contains("cursor"));
     assertTrue(refused(() -> JobListing.Cursor.decode("AA")).contains("cursor"));
+    String text = cursor.encode();
+    // Another start time: a character in the middle changed.
+    int at = text.length() / 2;
+    String changed = text.substring(0, at) + (text.charAt(at) == 'A' ? 'B' : 'A') + text.substring(at + 1);
+    assertTrue(refused(() -> JobListing.Cursor.decode(changed)).contains("cursor"));
+  }
+
+  @Test
+  void keysSortNewestFirstThenByIdDescending() {
+    Instant t = Instant.parse("2026-11-29T19:22:50.041400Z");
+    List<JobListing.Key> keys = new java.util.ArrayList<>(List.of(new JobListing.Key(t, "aaaaaaaaaaaa"),
+        new JobListing.Key(t.plusNanos(1000), "aaaaaaaaaaab"), new JobListing.Key(t, "bbbbbbbbbbbb"),
+        new JobListing.Key(t.minusSeconds(1), "zzzzzzzzzzzz")));
+
+    java.util.Collections.sort(keys);
+
+    assertEquals(List.of("aaaaaaaaaaab", "bbbbbbbbbbbb", "aaaaaaaaaaaa", "zzzzzzzzzzzz"),
+        keys.stream().map(JobListing.Key::workflowId).toList());
   }
 
   @Test
@@ -91,22 +120,92 @@ class JobListingTest {
         .contains("cursor"));
   }
 
-  @Test
-  void aCursorTemporalRefusesIsA400NotAnOutage() {
+  /**
+   * A visibility store as the dev server's: it applies the StartTime bounds of the query and returns matches in its
+   * own order (here a fixed shuffle, standing for running-first-then-by-end-time), page by page.
+   */
+  private static JobListing listingOver(List<WorkflowExecutionInfo> executions, List<String> queries) {
     WorkflowClient temporal = mock(WorkflowClient.class);
-    when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("default").build());
+    when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("reprise").build());
     WorkflowServiceStubs stubs = mock(WorkflowServiceStubs.class);
     WorkflowServiceGrpc.WorkflowServiceBlockingStub blocking =
         mock(WorkflowServiceGrpc.WorkflowServiceBlockingStub.class);
     when(temporal.getWorkflowServiceStubs()).thenReturn(stubs);
     when(stubs.blockingStub()).thenReturn(blocking);
-    when(blocking.listWorkflowExecutions(any())).thenThrow(
-        new StatusRuntimeException(Status.INVALID_ARGUMENT.withDescription("invalid page token")));
-    String cursor = new JobListing.Cursor(ByteString.copyFromUtf8("not Temporal's"), 101).encode();
+    Pattern bound = Pattern.compile("StartTime (<=|>=) '([^']+)'");
+    when(blocking.listWorkflowExecutions(any())).thenAnswer(invocation -> {
+      ListWorkflowExecutionsRequest request = invocation.getArgument(0);
+      queries.add(request.getQuery());
+      List<String> operators = new ArrayList<>();
+      List<Instant> bounds = new ArrayList<>();
+      Matcher m = bound.matcher(request.getQuery());
+      while (m.find()) {
+        operators.add(m.group(1));
+        bounds.add(Instant.parse(m.group(2)));
+      }
+      List<WorkflowExecutionInfo> matches = new ArrayList<>();
+      for (WorkflowExecutionInfo info : executions) {
+        Instant start = JobListing.Key.of(info).startTime();
+        boolean keep = true;
+        for (int i = 0; i < bounds.size(); i++) {
+          int order = start.compareTo(bounds.get(i));
+          keep &= operators.get(i).equals("<=") ? order <= 0 : order >= 0;
+        }
+        if (keep) {
+          matches.add(info);
+        }
+      }
+      int from = request.getNextPageToken().isEmpty() ? 0 : Integer.parseInt(request.getNextPageToken().toStringUtf8());
+      int to = Math.min(matches.size(), from + request.getPageSize());
+      return ListWorkflowExecutionsResponse.newBuilder().addAllExecutions(matches.subList(from, to))
+          .setNextPageToken(to < matches.size() ? ByteString.copyFromUtf8(Integer.toString(to)) : ByteString.EMPTY)
+          .build();
+    });
+    return new JobListing(temporal);
+  }
 
-    String message = refused(() -> new JobListing(temporal)
-        .list(new JobListing.Query(null, null, cursor, null, null, null, null)));
+  private static WorkflowExecutionInfo execution(String id, Instant start) {
+    return WorkflowExecutionInfo.newBuilder().setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+        .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano())).build();
+  }
 
-    assertTrue(message.contains("cursor"), message);
+  @Test
+  void followingNextVisitsEveryJobOnceNewestFirstWhateverOrderVisibilityReturns() {
+    // 600 jobs, three to a microsecond (ties are broken by id), in an order that has nothing to do with creation,
+    // so that windows are too wide at first and get narrowed.
+    Instant base = Instant.parse("2026-11-29T19:00:00Z");
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      executions.add(execution(String.format("job%09d", i), base.plusNanos((i / 3) * 1000L)));
+    }
+    Collections.shuffle(executions, new Random(11));
+    List<String> queries = new ArrayList<>();
+    JobListing listing = listingOver(executions, queries);
+
+    List<String> seen = new ArrayList<>();
+    JobListing.Page page = listing.list(new JobListing.Query("7", null, null, null, null, null, null));
+    seen.addAll(page.results().stream().map(Object::toString).toList());
+    int pages = 1;
+    while (page.next() != null) {
+      String cursor = page.next().replaceAll(".*cursor=([^&]+).*", "$1");
+      page = listing.list(new JobListing.Query("7", null, cursor, null, null, null, null));
+      seen.addAll(page.results().stream().map(Object::toString).toList());
+      pages++;
+    }
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 599; i >= 0; i--) {
+      // Within a microsecond the higher id comes first, and the later microsecond before both.
+      expected.add(String.format("job%09d", i));
+    }
+    assertEquals(expected, seen);
+    assertEquals(86, pages);
+    // o2r's start lands on the same jobs as the cursors.
+    assertEquals(expected.subList(400, 407), listing.list(new JobListing.Query("7", "401", null, null, null, null,
+        null)).results());
+    // Each page stays bounded: a handful of reads, not a walk over all 600.
+    queries.clear();
+    listing.list(new JobListing.Query("7", null, null, null, null, null, null));
+    assertTrue(queries.size() <= 6, queries.size() + " reads for one page: " + queries);
   }
 }
