@@ -37,9 +37,18 @@ class ActivityTracker extends WorkerInterceptorBase {
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
     return new ActivityInboundCallsInterceptorBase(next) {
+      // The SDK hands the context to init; Activity.getExecutionContext() is not set yet in an interceptor.
+      private String type;
+
+      @Override
+      public void init(io.temporal.activity.ActivityExecutionContext context) {
+        type = context.getInfo().getActivityType();
+        super.init(context);
+      }
+
       @Override
       public ActivityOutput execute(ActivityInput input) {
-        began(io.temporal.activity.Activity.getExecutionContext().getInfo().getActivityType());
+        began(type);
         try {
           return super.execute(input);
         } finally {
