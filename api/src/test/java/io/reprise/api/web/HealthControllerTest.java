@@ -52,7 +52,7 @@ class HealthControllerTest {
     when(blocking.listWorkflowExecutions(any())).thenReturn(ListWorkflowExecutionsResponse.getDefaultInstance());
     pollersLastSeen(NOW.minusSeconds(5));
     // Builds the mock's chain here: built first on the probe's thread, on a loaded machine, it took past the 2 s.
-    when(docker.client().pingCmd().exec()).thenReturn(null);
+    docker.client().pingCmd();
   }
 
   @AfterEach
