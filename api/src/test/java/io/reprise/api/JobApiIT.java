@@ -211,6 +211,10 @@ class JobApiIT {
     assertEquals("up", health.get("temporal").asText());
     assertEquals("up", health.get("minio").asText());
     assertEquals("up", health.get("docker").asText());
+    // Issue 11: health says whether a worker polls the instance's queue, and when one last did.
+    assertEquals("up", health.get("workers").asText(), health.toPrettyString());
+    assertTrue(health.get("details").get("workers").get("pollers").asInt() >= 1, health.toPrettyString());
+    assertTrue(health.get("details").get("workers").hasNonNull("last_poll"), health.toPrettyString());
   }
 
   @Test

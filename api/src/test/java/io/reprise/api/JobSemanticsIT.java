@@ -153,4 +153,84 @@ class JobSemanticsIT {
     }
     assertEquals(2, workers.size(), "activities ran on " + workers);
   }
+
+  /**
+   * An operator terminates a running job's workflow in Temporal (issue 11: its memo said running forever). The
+   * view and the list take the execution's own status: the job is a failure, the running step says why. A
+   * terminated workflow runs no cleanup, so the test removes the container itself.
+   */
+  @Test
+  void jobTerminatedInTemporalShowsEndedInItsViewAndInTheList() throws Exception {
+    String jobId = api.run(program("echo started; sleep 300\n", null));
+    JsonNode running = api.awaitView(jobId,
+        view -> view.get("steps").get("execute").get("text").asText().contains("started"), Duration.ofMinutes(1),
+        "the program running");
+    // The namespace the instance runs in, from the link to Temporal's UI (.../namespaces/<ns>/workflows/<id>).
+    String ui = running.get("temporal_ui").asText();
+    String namespace = ui.substring(ui.indexOf("/namespaces/") + 12, ui.indexOf("/workflows/"));
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(TestStack.get("REPRISE_TEMPORAL_TARGET", "127.0.0.1:7233")).build());
+    DockerContainerEngine engine = DockerContainerEngine.connect(new DockerSettings(TestStack.dockerHost()));
+    try {
+      WorkflowClient.newInstance(service, io.temporal.client.WorkflowClientOptions.newBuilder()
+          .setNamespace(namespace).build()).newUntypedWorkflowStub(jobId).terminate("terminated by JobSemanticsIT");
+
+      JsonNode job = api.view(jobId);
+
+      assertEquals("failure", job.get("status").asText(), job.toPrettyString());
+      JsonNode execute = job.get("steps").get("execute");
+      assertEquals("failure", execute.get("status").asText());
+      assertTrue(execute.get("text").asText().contains("terminated in Temporal"), execute.toString());
+      assertEquals("skipped", job.get("steps").get("cleanup").get("status").asText());
+      assertEquals("WORKFLOW_TERMINATED", job.get("exception").get("type").asText());
+      assertTrue(job.has("finished"), job.toPrettyString());
+      assertFalse(ids(list("status=running")).contains(jobId), "not listed as running");
+      assertTrue(ids(list("status=failure")).contains(jobId), "listed as a failure");
+      JsonNode item = find(list("fields=status"), jobId);
+      assertEquals("failure", item.get("status").asText(), item.toString());
+    } finally {
+      service.shutdown();
+      engine.removeContainer("reprise-job-" + jobId);
+    }
+  }
+
+  /**
+   * A command the image cannot execute is the compendium's error (issue 11: it was retried for 95 s as an
+   * infrastructure error): execute fails at once with the engine's words, and cleanup runs.
+   */
+  @Test
+  void programThatCannotStartFailsAtOnceWithTheEnginesWords() throws Exception {
+    String jobId = api.run(Compendia.zip(Map.of("Dockerfile", "FROM scratch\nCMD [\"/nonexistent\"]\n")));
+
+    JsonNode job = api.awaitView(jobId, view -> !"running".equals(view.get("status").asText()),
+        Duration.ofSeconds(60), "the end");
+
+    assertEquals("failure", job.get("status").asText(), job.toPrettyString());
+    JsonNode execute = job.get("steps").get("execute");
+    assertEquals("failure", execute.get("status").asText());
+    assertTrue(execute.get("text").asText().startsWith("the program could not start: "), execute.toString());
+    assertTrue(execute.get("text").asText().contains("no such file or directory"), execute.toString());
+    assertFalse(job.has("exception"), "a compendium's error is no infrastructure exception");
+    assertEquals("success", job.get("steps").get("cleanup").get("status").asText());
+  }
+
+  private JsonNode list(String query) throws Exception {
+    return api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ApiClient.BASE + "/api/v1/job?limit=1000&"
+        + query)).GET().build(), 200);
+  }
+
+  private static List<String> ids(JsonNode page) {
+    List<String> ids = new ArrayList<>();
+    page.get("results").forEach(item -> ids.add(item.isTextual() ? item.asText() : item.get("id").asText()));
+    return ids;
+  }
+
+  private static JsonNode find(JsonNode page, String jobId) {
+    for (JsonNode item : page.get("results")) {
+      if (item.get("id").asText().equals(jobId)) {
+        return item;
+      }
+    }
+    throw new AssertionError("job " + jobId + " is not in the list");
+  }
 }

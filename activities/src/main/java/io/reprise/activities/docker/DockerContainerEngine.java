@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -191,12 +192,12 @@ public class DockerContainerEngine implements ContainerEngine {
     if (earlier == null || !List.of("running", "exited", "created").contains(status)) {
       removeContainer(spec.containerName());
       id = create(spec);
-      docker.startContainerCmd(id).exec();
+      start(id);
       log.info("started container {} ({})", spec.containerName(), id);
     } else {
       id = earlier.getId();
       if (status.equals("created")) {
-        docker.startContainerCmd(id).exec();
+        start(id);
         log.info("started container {} that an earlier attempt created", spec.containerName());
       } else {
         log.info("container {} from an earlier attempt is {}; taking its outcome", spec.containerName(), status);
@@ -234,6 +235,33 @@ public class DockerContainerEngine implements ContainerEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the log of container " + id, e);
     }
+  }
+
+  /**
+   * Starts the container; when the engine refuses for a reason the image gave (its command cannot execute), the
+   * refusal becomes a {@link ProgramCannotStartException} with the engine's text.
+   */
+  private void start(String id) {
+    try {
+      docker.startContainerCmd(id).exec();
+    } catch (DockerException e) {
+      if (ProgramCannotStartException.causedByImage(e.getMessage())) {
+        throw new ProgramCannotStartException(engineText(e), e);
+      }
+      throw e;
+    }
+  }
+
+  /** The engine's own message, without the HTTP status docker-java puts in front of it. */
+  static String engineText(DockerException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().strip();
+    int json = message.indexOf("{\"message\":\"");
+    if (json >= 0) {
+      String inner = message.substring(json + 12);
+      int end = inner.lastIndexOf("\"}");
+      return (end >= 0 ? inner.substring(0, end) : inner).replace("\\\"", "\"");
+    }
+    return message.replaceFirst("^Status \\d+: ", "");
   }
 
   /** The time limit less the time the container has already run, when an earlier attempt started it. */

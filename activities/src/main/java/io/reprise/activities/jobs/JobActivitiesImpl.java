@@ -10,6 +10,7 @@ import io.reprise.activities.compendia.UnpackSummary;
 import io.reprise.activities.compendia.UnsafeArchiveException;
 import io.reprise.activities.docker.BuildFailedException;
 import io.reprise.activities.docker.ContainerEngine;
+import io.reprise.activities.docker.ProgramCannotStartException;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
@@ -280,16 +281,22 @@ public class JobActivitiesImpl implements JobActivities {
         run.command(), settings.user(), run.memoryBytes(), run.cpus(), settings.pidsLimit(),
         Duration.ofSeconds(run.timeoutSeconds()), logFile, settings.maxLogBytes());
     LogTail tail = new LogTail();
-    RunOutcome outcome = engine.run(spec, tail::add, () -> {
-      try {
-        context.heartbeat(tail.toString());
-      } catch (ActivityWorkerShutdownException | ActivityNotExistsException attemptOver) {
-        // The worker is stopping (a deploy), or Temporal gave up on this attempt (its heartbeat came too late). The
-        // program must not lose its progress: this attempt ends, the container runs on, and the next attempt on
-        // this host's queue waits for it or takes its outcome. Only a cancelled job kills its container.
-        throw new ContainerEngine.LeaveRunning(attemptOver);
-      }
-    });
+    RunOutcome outcome;
+    try {
+      outcome = engine.run(spec, tail::add, () -> {
+        try {
+          context.heartbeat(tail.toString());
+        } catch (ActivityWorkerShutdownException | ActivityNotExistsException attemptOver) {
+          // The worker is stopping (a deploy), or Temporal gave up on this attempt (its heartbeat came too late).
+          // The program must not lose its progress: this attempt ends, the container runs on, and the next attempt
+          // on this host's queue waits for it or takes its outcome. Only a cancelled job kills its container.
+          throw new ContainerEngine.LeaveRunning(attemptOver);
+        }
+      });
+    } catch (ProgramCannotStartException e) {
+      // The image's command cannot execute: every attempt would get the same refusal, so the job fails now.
+      throw JobFailure.EXECUTION_FAILED.failure("the program could not start: " + e.getMessage());
+    }
     if (outcome.timedOut()) {
       throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail,
           outcome.exitCode());

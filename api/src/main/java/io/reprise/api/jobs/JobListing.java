@@ -235,7 +235,8 @@ public class JobListing {
     item.put("id", info.getExecution().getWorkflowId());
     for (String field : fields) {
       switch (field) {
-        case "status" -> item.put("status", text(converter, attributes.get(JobSearchAttributes.STATUS.getName())));
+        case "status" -> item.put("status",
+            status(text(converter, attributes.get(JobSearchAttributes.STATUS.getName())), info));
         case "user" -> item.put("user", text(converter, attributes.get(JobSearchAttributes.SUBMITTER.getName())));
         case "compendium_id" -> item.put("compendium_id",
             text(converter, attributes.get(JobSearchAttributes.COMPENDIUM_ID.getName())));
@@ -325,7 +326,7 @@ public class JobListing {
       if (!STATUSES.contains(status)) {
         throw ApiException.badRequest("status must be one of success, failure, running");
       }
-      q.append(" AND ").append(JobSearchAttributes.STATUS.getName()).append(" = '").append(status).append("'");
+      q.append(" AND ").append(statusQuery(status));
     }
     if (query.user() != null && !query.user().isBlank()) {
       String user = query.user().trim();
@@ -335,6 +336,33 @@ public class JobListing {
       q.append(" AND ").append(JobSearchAttributes.SUBMITTER.getName()).append(" = '").append(user).append("'");
     }
     return q.toString();
+  }
+
+  // The execution states of a workflow ended from outside (JobService.endedBy): its search attribute still says
+  // running, as the workflow never set its end.
+  private static final String ENDED_FROM_OUTSIDE = "ExecutionStatus IN ('Terminated', 'TimedOut', 'Canceled', "
+      + "'Failed')";
+
+  /**
+   * The filter for a status as the job view shows it: RepriseStatus, which the workflow sets as it ends, and for
+   * a workflow terminated or timed out before it could, the execution's own status: such a job is a failure.
+   */
+  static String statusQuery(String status) {
+    String attribute = JobSearchAttributes.STATUS.getName();
+    return switch (status) {
+      case "running" -> attribute + " = 'running' AND ExecutionStatus = 'Running'";
+      case "failure" -> "(" + attribute + " = 'failure' OR (" + attribute + " = 'running' AND " + ENDED_FROM_OUTSIDE
+          + "))";
+      default -> attribute + " = '" + status + "'";
+    };
+  }
+
+  /** The status the job view shows: the search attribute, unless the workflow was ended from outside. */
+  static String status(String attribute, WorkflowExecutionInfo info) {
+    if ("running".equals(attribute) && JobService.endedBy(info.getStatus()) != null) {
+      return "failure";
+    }
+    return attribute;
   }
 
   private static String link(Query query, int limit, String cursor, Integer start) {

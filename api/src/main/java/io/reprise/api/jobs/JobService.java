@@ -200,11 +200,64 @@ public class JobService {
     return state(jobId, describe(jobId));
   }
 
-  /** The workflow publishes its state in its memo at every step change; describe returns it without a worker. */
-  private static JobState state(String jobId, WorkflowExecutionDescription description) {
+  /**
+   * The workflow publishes its state in its memo at every step change; describe returns it without a worker. A
+   * workflow that ended without publishing its end (terminated by an operator, timed out) still says running
+   * there, so then the execution's own status decides: see {@link #endedBy}.
+   */
+  static JobState state(String jobId, WorkflowExecutionDescription description) {
     JobState published = description.getMemo(JobState.MEMO_KEY, JobState.class, JobState.class);
-    return published != null ? published
+    JobState state = published != null ? published
         : JobState.notStarted(jobId, description.getTypedSearchAttributes().get(JobSearchAttributes.COMPENDIUM_ID));
+    String cause = endedBy(description.getStatus());
+    return cause == null || state.status() != JobStatus.RUNNING ? state : ended(state, description, cause);
+  }
+
+  /**
+   * Why a workflow ended without its own say, as words for the job view; null while it runs and when it ended on
+   * its own terms (completed, or continued as new).
+   */
+  static String endedBy(WorkflowExecutionStatus status) {
+    return switch (status) {
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "terminated in Temporal (by an operator)";
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed out in Temporal (its execution timeout passed)";
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled in Temporal before it could end its steps";
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed in Temporal before it could end its steps";
+      default -> null;
+    };
+  }
+
+  /**
+   * The state of a job whose workflow was ended from outside: a failure; the step that was running failed with
+   * the cause as its text, the steps after it skipped, and the exception names the cause. Nothing of this is
+   * stored: the workflow's memo keeps what it last published.
+   */
+  private static JobState ended(JobState state, WorkflowExecutionDescription description, String cause) {
+    io.temporal.api.workflow.v1.WorkflowExecutionInfo info = description.getRawDescription()
+        .getWorkflowExecutionInfo();
+    String closed = info.hasCloseTime() ? java.time.Instant.ofEpochSecond(info.getCloseTime().getSeconds(),
+        info.getCloseTime().getNanos()).toString() : null;
+    String message = "the job's workflow was " + cause + "; no later step ran";
+    String failedStep = null;
+    List<Step> steps = new ArrayList<>();
+    for (Step step : state.steps()) {
+      if (step.status() == StepStatus.RUNNING) {
+        failedStep = step.name();
+        String text = step.text() == null || step.text().isEmpty() ? message : step.text() + "\n" + message;
+        steps.add(new Step(step.name(), StepStatus.FAILURE, step.start(), closed, text));
+      } else if (step.status() == StepStatus.QUEUED) {
+        steps.add(new Step(step.name(), StepStatus.SKIPPED, step.start(), step.end(), message));
+      } else {
+        steps.add(step);
+      }
+    }
+    JobReport report = state.report();
+    String type = description.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "WORKFLOW_");
+    JobReport endedReport = new JobReport(report.created(), report.started(), closed,
+        new JobReport.ExceptionInfo(failedStep, type, message, null), report.executionOrder());
+    return new JobState(state.jobId(), state.compendiumId(), JobStatus.FAILURE, steps, state.imageId(),
+        state.baseImage(), state.baseImageId(), state.exitCode(), endedReport, state.rerunOf(),
+        state.rebuiltImageIdentical(), state.provenance(), state.storage(), state.priority());
   }
 
   /**

@@ -86,8 +86,31 @@ public class ApiErrors {
     return body(HttpStatus.BAD_REQUEST, "a query parameter or form field is not valid percent-encoding");
   }
 
+  /**
+   * The Temporal client wraps a failed call (WorkflowServiceException around the gRPC status), so an unreachable
+   * Temporal arrives here, not at {@link #temporal}, from describe, start and the like: it is an outage, 503.
+   */
+  private static io.grpc.Status.Code temporalOutage(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof io.grpc.StatusRuntimeException grpc) {
+        io.grpc.Status.Code code = grpc.getStatus().getCode();
+        return code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED
+            || code == io.grpc.Status.Code.RESOURCE_EXHAUSTED ? code : null;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, String>> other(Exception e) {
+    io.grpc.Status.Code outage = temporalOutage(e);
+    if (outage != null) {
+      log.warn("Temporal request failed: {} ({})", outage, e.getClass().getSimpleName());
+      return body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal is unavailable; try again shortly");
+    }
     // Spring's own errors (unknown path, wrong method, unsupported media type) keep their status with our body.
     if (e instanceof NoResourceFoundException) {
       return body(HttpStatus.NOT_FOUND, "no such endpoint; see the README for the API");

@@ -66,8 +66,8 @@ class JobListingTest {
   void filtersBecomeOneVisibilityQuery() {
     assertEquals("WorkflowType = 'JobWorkflow'", JobListing.visibilityQuery(query(null, null, null)));
     assertEquals("WorkflowType = 'JobWorkflow' AND RepriseCompendiumId IN ('aaaaaaaaaaaa', 'bbbbbbbbbbbb')"
-            + " AND RepriseStatus = 'failure' AND RepriseSubmitter = 'ada@lab'",
-        JobListing.visibilityQuery(query("aaaaaaaaaaaa, bbbbbbbbbbbb,", "failure", "ada@lab")));
+            + " AND RepriseStatus = 'success' AND RepriseSubmitter = 'ada@lab'",
+        JobListing.visibilityQuery(query("aaaaaaaaaaaa, bbbbbbbbbbbb,", "success", "ada@lab")));
   }
 
   @Test
@@ -207,5 +207,19 @@ class JobListingTest {
     queries.clear();
     listing.list(new JobListing.Query("7", null, null, null, null, null, null));
     assertTrue(queries.size() <= 6, queries.size() + " reads for one page: " + queries);
+  }
+
+  @Test
+  void statusFilterCountsAWorkflowEndedFromOutsideAsAFailure() {
+    // A terminated or timed-out job's RepriseStatus stays 'running': its execution status decides (issue 11).
+    String running = JobListing.visibilityQuery(query(null, "running", null));
+    assertTrue(running.endsWith("RepriseStatus = 'running' AND ExecutionStatus = 'Running'"), running);
+    String failure = JobListing.visibilityQuery(query(null, "failure", null));
+    assertTrue(failure.contains("(RepriseStatus = 'failure' OR (RepriseStatus = 'running' AND ExecutionStatus IN "
+        + "('Terminated', 'TimedOut', 'Canceled', 'Failed')))"), failure);
+    assertEquals("failure", JobListing.status("running", io.temporal.api.workflow.v1.WorkflowExecutionInfo.newBuilder()
+        .setStatus(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED).build()));
+    assertEquals("running", JobListing.status("running", io.temporal.api.workflow.v1.WorkflowExecutionInfo.newBuilder()
+        .setStatus(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING).build()));
   }
 }

@@ -56,11 +56,22 @@ class JobServiceTest {
           null), new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
 
   private void describeAs(JobState state) {
-    describeAs(state, null);
+    describeAs(state, null, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
-  /** The job as Temporal describes it; with an owner, its search attribute names the user it runs for. */
   private void describeAs(JobState state, String owner) {
+    describeAs(state, owner, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+  }
+
+  private void describeAs(JobState state, WorkflowExecutionStatus status) {
+    describeAs(state, null, status);
+  }
+
+  /**
+   * The job as Temporal describes it, ended as the status says; with an owner, its search attribute names the user
+   * it runs for.
+   */
+  private void describeAs(JobState state, String owner, WorkflowExecutionStatus status) {
     WorkflowExecutionInfo.Builder builder = WorkflowExecutionInfo.newBuilder();
     if (owner != null) {
       builder.setSearchAttributes(io.temporal.internal.common.SearchAttributesUtil.encodeTyped(
@@ -68,7 +79,8 @@ class JobServiceTest {
     }
     WorkflowExecutionInfo info = builder
         .setType(WorkflowType.newBuilder().setName("JobWorkflow"))
-        .setStatus(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
+        .setStatus(status)
+        .setCloseTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_767_225_720L))
         .setMemo(Memo.newBuilder().putFields(JobState.MEMO_KEY, CONVERTER.toPayload(state).orElseThrow()))
         .build();
     WorkflowStub stub = mock(WorkflowStub.class);
@@ -191,5 +203,43 @@ class JobServiceTest {
     assertEquals(List.of("a1a1a1a1a1a1"), jobs.view(alice, JOB, false).reruns());
     assertEquals(List.of("b0b0b0b0b0b0", "a1a1a1a1a1a1"), jobs.view(auditor, JOB, false).reruns());
     assertEquals(List.of("b0b0b0b0b0b0", "a1a1a1a1a1a1"), jobs.view(OPERATOR, JOB, false).reruns());
+  }
+
+  @Test
+  void aJobWhoseWorkflowWasTerminatedShowsEndedNotRunning() {
+    // The memo as the workflow last published it: execute running, cleanup queued. Then an operator terminated it.
+    List<Step> steps = List.of(new Step("validate", StepStatus.SUCCESS, "t0", "t1", "ok"),
+        new Step("compile", StepStatus.SUCCESS, "t1", "t2", "built"),
+        new Step("execute", StepStatus.RUNNING, "t2", null, ""),
+        Step.queued("cleanup"));
+    describeAs(new JobState(JOB, "c0c0c0c0c0c0", JobStatus.of(steps), steps, null, null, null, null,
+        new JobReport("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, null,
+            List.of("validate", "compile", "execute")), null, null, null, null, null),
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+
+    JobView view = jobs.view(JOB, false);
+
+    assertEquals("failure", view.status());
+    assertEquals("failure", view.steps().get("execute").status());
+    assertTrue(view.steps().get("execute").text().contains("terminated"), view.steps().get("execute").text());
+    assertEquals("skipped", view.steps().get("cleanup").status());
+    assertEquals("success", view.steps().get("compile").status());
+    assertEquals("execute", view.exception().step());
+    assertEquals("WORKFLOW_TERMINATED", view.exception().type());
+    assertEquals("2026-01-01T00:02:00Z", view.finished());
+  }
+
+  @Test
+  void aRunningWorkflowStillShowsRunning() {
+    List<Step> steps = List.of(new Step("validate", StepStatus.RUNNING, "t0", null, ""), Step.queued("compile"),
+        Step.queued("execute"), Step.queued("cleanup"));
+    describeAs(new JobState(JOB, "c0c0c0c0c0c0", JobStatus.of(steps), steps, null, null, null, null,
+        new JobReport("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, null, List.of("validate")), null, null,
+        null, null, null), WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+
+    JobView view = jobs.view(JOB, false);
+
+    assertEquals("running", view.status());
+    assertEquals("queued", view.steps().get("cleanup").status());
   }
 }

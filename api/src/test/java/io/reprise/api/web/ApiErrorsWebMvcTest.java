@@ -172,6 +172,29 @@ class ApiErrorsWebMvcTest {
   }
 
   @Test
+  void temporalDownIsA503ThroughTheClientsWrapper() throws Exception {
+    // What describe throws when the frontend cannot be reached: the gRPC status inside the SDK's own exception.
+    for (io.grpc.Status status : List.of(io.grpc.Status.UNAVAILABLE, io.grpc.Status.DEADLINE_EXCEEDED)) {
+      when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean())).thenThrow(new io.temporal.client.WorkflowServiceException(
+          io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("abcdefabcdef").build(),
+          "JobWorkflow", new io.grpc.StatusRuntimeException(status.withDescription("io exception"))));
+
+      mvc.perform(get("/api/v1/job/abcdefabcdef"))
+          .andExpect(status().isServiceUnavailable())
+          .andExpect(jsonPath("$.error").value("Temporal is unavailable; try again shortly"));
+    }
+  }
+
+  @Test
+  void aTemporalRefusalThatIsNoOutageStaysA500() throws Exception {
+    when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean())).thenThrow(new io.temporal.client.WorkflowServiceException(
+        io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("abcdefabcdef").build(),
+        "JobWorkflow", new io.grpc.StatusRuntimeException(io.grpc.Status.INTERNAL)));
+
+    mvc.perform(get("/api/v1/job/abcdefabcdef")).andExpect(status().isInternalServerError());
+  }
+
+  @Test
   void unexpectedErrorsAreA500WithAGenericMessageAndNoStack() throws Exception {
     when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean()))
         .thenThrow(new IllegalStateException("/work/secret/path exploded"));

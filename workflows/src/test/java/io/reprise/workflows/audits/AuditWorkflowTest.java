@@ -157,6 +157,20 @@ class AuditWorkflowTest {
     return new AuditTarget(jobId, "compendium-" + jobId, "success", "sha256:image-" + jobId);
   }
 
+  /**
+   * Waits for the audit's end. Its result holds only the summary; the jobs come from the memo, as the API reads
+   * them, in the order asked.
+   */
+  private AuditReport finish(WorkflowStub audit) {
+    AuditReport result = audit.getResult(AuditReport.class);
+    assertEquals(List.of(), result.jobs(), "the result holds only the summary");
+    Map<String, Payload> memo = memo(audit.getExecution().getWorkflowId());
+    List<AuditedJob> jobs = memo.entrySet().stream().filter(entry -> entry.getKey().startsWith("job:"))
+        .map(entry -> read(entry.getValue(), AuditedJob.class))
+        .sorted(java.util.Comparator.comparingInt(AuditedJob::index)).toList();
+    return new AuditReport(result.summary(), jobs);
+  }
+
   private static AuditedJob job(AuditReport report, String jobId) {
     return report.jobs().stream().filter(j -> j.jobId().equals(jobId)).findFirst().orElseThrow();
   }
@@ -174,8 +188,7 @@ class AuditWorkflowTest {
   @Test
   void reRunsInheritTheAuditsPriorityAndFairnessKey() {
     FakeRerun.takes = Duration.ofSeconds(1);
-    start("audit-prio", List.of(succeeded("p1"), succeeded("p2")), 2, JobPriority.of(4, "auditor"))
-        .getResult(AuditReport.class);
+    finish(start("audit-prio", List.of(succeeded("p1"), succeeded("p2")), 2, JobPriority.of(4, "auditor")));
 
     assertEquals(2, FakeRerun.priorities.size());
     FakeRerun.priorities.values().forEach(priority -> assertEquals(JobPriority.of(4, "auditor"), priority));
@@ -186,7 +199,7 @@ class AuditWorkflowTest {
     comparisons.random.add("job3");
     List<AuditTarget> targets = IntStream.rangeClosed(1, 5).mapToObj(i -> succeeded("job" + i)).toList();
 
-    AuditReport report = start("audit-5", targets, 2).getResult(AuditReport.class);
+    AuditReport report = finish(start("audit-5", targets, 2));
 
     AuditSummary summary = report.summary();
     assertEquals("done", summary.status());
@@ -209,8 +222,7 @@ class AuditWorkflowTest {
 
   @Test
   void reRunsAreChildJobsOfTheRecordedImageLinkedToTheirOriginal() {
-    AuditReport report = start("audit-links", List.of(succeeded("job1"), succeeded("job2")), 2)
-        .getResult(AuditReport.class);
+    AuditReport report = finish(start("audit-links", List.of(succeeded("job1"), succeeded("job2")), 2));
 
     for (AuditedJob audited : report.jobs()) {
       JobRequest request = FakeRerun.requests.get(audited.rerunJobId());
@@ -230,7 +242,7 @@ class AuditWorkflowTest {
   void noMoreReRunsRunAtOnceThanTheParallelismAllows() {
     List<AuditTarget> targets = IntStream.rangeClosed(1, 7).mapToObj(i -> succeeded("job" + i)).toList();
 
-    start("audit-bounded", targets, 3).getResult(AuditReport.class);
+    finish(start("audit-bounded", targets, 3));
 
     assertEquals(7, FakeRerun.requests.size());
     assertEquals(3, FakeRerun.mostAtOnce.get());
@@ -244,7 +256,7 @@ class AuditWorkflowTest {
         new AuditTarget("job3", "broken-compendium", "success", "sha256:image-job3"),
         succeeded("job4"));
 
-    AuditReport report = start("audit-mixed", targets, 2).getResult(AuditReport.class);
+    AuditReport report = finish(start("audit-mixed", targets, 2));
 
     assertEquals(AuditVerdict.REPRODUCED, job(report, "job1").verdict());
     assertEquals(AuditVerdict.SKIPPED, job(report, "job2").verdict());
@@ -265,8 +277,7 @@ class AuditWorkflowTest {
   void memoHoldsTheSummaryAndEveryJobUnderItsOwnKey() {
     comparisons.random.add("job2");
 
-    AuditReport report = start("audit-memo", List.of(succeeded("job1"), succeeded("job2")), 1)
-        .getResult(AuditReport.class);
+    AuditReport report = finish(start("audit-memo", List.of(succeeded("job1"), succeeded("job2")), 1));
 
     Map<String, Payload> memo = memo("audit-memo");
     assertEquals(Set.of("audit", "job:0", "job:1"), memo.keySet());
@@ -294,5 +305,26 @@ class AuditWorkflowTest {
     assertEquals(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
         env.getWorkflowClient().newUntypedWorkflowStub(firstRerun).describe().getStatus(),
         "the running re-run was cancelled with the audit");
+  }
+
+  @Test
+  void theResultOfAnAuditOfManyJobsThatDidNotReproduceStaysSmall() {
+    // Issue 11: the result held a row per job, and a thousand jobs that did not reproduce passed Temporal's 2 MB
+    // limit on a payload. Its size must not grow with the audit: a few hundred such jobs show it.
+    FakeRerun.takes = Duration.ofSeconds(1);
+    List<AuditTarget> targets = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      targets.add(succeeded("many" + i));
+      comparisons.random.add("many" + i);
+    }
+    WorkflowStub audit = start("audit-many", targets, 100);
+
+    AuditReport result = audit.getResult(AuditReport.class);
+
+    int bytes = DefaultDataConverter.STANDARD_INSTANCE.toPayload(result).orElseThrow().getSerializedSize();
+    assertTrue(bytes < 2048, "the result is " + bytes + " bytes");
+    assertEquals(Map.of("not_reproduced", 300), result.summary().verdicts());
+    assertEquals(300, memo("audit-many").keySet().stream().filter(key -> key.startsWith("job:")).count(),
+        "every job's row is in the memo");
   }
 }
