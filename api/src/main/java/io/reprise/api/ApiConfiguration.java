@@ -44,26 +44,16 @@ class ApiConfiguration {
   /** TLS, a client certificate or an API key for a Temporal on another machine (REPRISE_TEMPORAL_TLS_*, _API_KEY). */
   @Bean
   TemporalConnection temporalConnection(Environment environment) {
-    String prefix = "reprise.temporal-connection.";
-    return TemporalConnection.of(environment.getProperty("spring.temporal.namespace"),
-        environment.getProperty(prefix + "tls-cert"), environment.getProperty(prefix + "tls-key"),
-        environment.getProperty(prefix + "tls-ca"), environment.getProperty(prefix + "tls-server-name"),
-        environment.getProperty(prefix + "api-key"), environment.getProperty(prefix + "api-key-file"));
+    return TemporalConnection.fromSettings(environment::getProperty);
   }
 
   @Bean
   TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> securedTemporal(TemporalConnection connection) {
-    return builder -> {
-      connection.apply(builder);
-      return builder;
-    };
+    return connection::apply;
   }
 
   @Bean
   TemporalOptionsCustomizer<WorkflowClientOptions.Builder> temporalNamespace(TemporalConnection connection) {
-    return builder -> {
-      connection.apply(builder);
-      return builder;
-    };
+    return connection::apply;
   }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
 
 /**
@@ -41,6 +42,17 @@ public record TemporalConnection(String namespace, Path tlsCert, Path tlsKey, Pa
         path(apiKeyFile));
   }
 
+  /**
+   * From the API's or worker's settings, looked up by name ({@code spring.temporal.namespace} and
+   * {@code reprise.temporal-connection.*}, which their application.yml bind to the REPRISE_TEMPORAL_* variables).
+   */
+  public static TemporalConnection fromSettings(UnaryOperator<String> setting) {
+    String prefix = "reprise.temporal-connection.";
+    return of(setting.apply("spring.temporal.namespace"), setting.apply(prefix + "tls-cert"),
+        setting.apply(prefix + "tls-key"), setting.apply(prefix + "tls-ca"), setting.apply(prefix + "tls-server-name"),
+        setting.apply(prefix + "api-key"), setting.apply(prefix + "api-key-file"));
+  }
+
   public TemporalConnection {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("REPRISE_TEMPORAL_TLS_CERT and REPRISE_TEMPORAL_TLS_KEY go together: "
@@ -57,7 +69,7 @@ public record TemporalConnection(String namespace, Path tlsCert, Path tlsKey, Pa
   }
 
   /** Sets TLS and the API key on the service stubs' options; leaves them as they are when nothing is set. */
-  public void apply(WorkflowServiceStubsOptions.Builder options) {
+  public WorkflowServiceStubsOptions.Builder apply(WorkflowServiceStubsOptions.Builder options) {
     if (tlsCert != null || tlsCa != null) {
       options.setSslContext(sslContext());
     } else if (tls()) {
@@ -71,11 +83,12 @@ public record TemporalConnection(String namespace, Path tlsCert, Path tlsKey, Pa
     if (key != null) {
       options.addApiKey(() -> key);
     }
+    return options;
   }
 
   /** Sets the namespace on the client's options. */
-  public void apply(WorkflowClientOptions.Builder options) {
-    options.setNamespace(namespace);
+  public WorkflowClientOptions.Builder apply(WorkflowClientOptions.Builder options) {
+    return options.setNamespace(namespace);
   }
 
   private SslContext sslContext() {

@@ -10,20 +10,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.reprise.api.audits.AuditService;
-import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.jobs.JobListing;
-import io.reprise.api.jobs.JobService;
 import io.reprise.api.web.ApiException;
+import io.reprise.api.web.ApiSliceTest;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
@@ -33,34 +29,13 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  */
 @WebMvcTest
 @Import(SecurityConfiguration.class)
-class SecurityWebMvcTest {
+class SecurityWebMvcTest extends ApiSliceTest {
 
   static final String SUBMITTER = "rpr_" + "s".repeat(43);
   static final String OPERATOR = "rpr_" + "o".repeat(43);
 
-  @Autowired
-  MockMvc mvc;
-
   @MockitoBean
   TokenStore tokens;
-  @MockitoBean
-  JobService jobs;
-  @MockitoBean
-  JobListing listing;
-  @MockitoBean
-  CompendiumService compendia;
-  @MockitoBean
-  io.reprise.api.jobs.LogFollower follower;
-  @MockitoBean
-  io.reprise.activities.audits.JobComparison comparison;
-  @MockitoBean
-  AuditService audits;
-  @MockitoBean
-  io.reprise.activities.storage.ArtifactStore store;
-  @MockitoBean
-  io.reprise.activities.docker.DockerContainerEngine docker;
-  @MockitoBean
-  io.temporal.serviceclient.WorkflowServiceStubs temporal;
 
   @BeforeEach
   void twoTokens() {

@@ -17,22 +17,17 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.reprise.activities.storage.StorageException;
 import io.reprise.activities.audits.JobComparison;
 import io.reprise.api.audits.AuditService;
-import io.reprise.api.compendia.CompendiumService;
-import io.reprise.api.jobs.JobListing;
 import io.reprise.api.jobs.JobService;
 import java.util.List;
 import org.hamcrest.Matchers;
 import org.mockito.ArgumentCaptor;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.test.context.support.WithMockUser;
 import io.reprise.api.auth.SecurityConfiguration;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * The controllers' parameters and every error path, in a web slice with the services mocked: each error leaves as
@@ -41,37 +36,8 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest
 @Import(SecurityConfiguration.class)
 @WithMockUser(username = "it", roles = "OPERATOR")
-class ApiErrorsWebMvcTest {
+class ApiErrorsWebMvcTest extends ApiSliceTest {
 
-  @Autowired
-  MockMvc mvc;
-
-  @MockitoBean
-  JobService jobs;
-
-  @MockitoBean
-  JobListing listing;
-
-  @MockitoBean
-  CompendiumService compendia;
-
-  @MockitoBean
-  io.reprise.api.jobs.LogFollower follower;
-
-  @MockitoBean
-  io.reprise.activities.audits.JobComparison comparison;
-
-  @MockitoBean
-  AuditService audits;
-
-  @MockitoBean
-  io.reprise.activities.storage.ArtifactStore store;
-
-  @MockitoBean
-  io.reprise.activities.docker.DockerContainerEngine docker;
-
-  @MockitoBean
-  io.temporal.serviceclient.WorkflowServiceStubs temporal;
 
   @Test
   void unknownPathIsAJson404() throws Exception {
