@@ -607,9 +607,6 @@ public class JobService {
     // The rule every stored name follows (PortablePath); a path that breaks it names no file, and must not reach
     // the store as a key it would trim, refuse or read as another.
     Optional<String> problem = PortablePath.problem(path);
-    if (problem.isEmpty() && List.of(path.split("/")).stream().anyMatch(part -> !part.equals(part.strip()))) {
-      problem = Optional.of("a part that starts or ends with a space");
-    }
     if (problem.isPresent()) {
       throw ApiException.badRequest("the file path has " + problem.get() + "; give the path as the job view lists "
           + "it");
