@@ -7,6 +7,7 @@ STATE=${REPRISE_STATE:-$REPRISE_ROOT/.state}
 # Servers listen on loopback only; these are the addresses the whole project uses.
 TEMPORAL_ADDRESS=127.0.0.1:7233
 TEMPORAL_UI=http://127.0.0.1:8233
+TEMPORAL_HTTP=http://127.0.0.1:7243
 MINIO_ENDPOINT=http://127.0.0.1:9000
 MINIO_CONSOLE=http://127.0.0.1:9001
 

@@ -9,6 +9,7 @@ import io.reprise.workflows.jobs.JobState;
 import io.reprise.workflows.jobs.JobStatus;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
@@ -18,11 +19,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,8 +49,20 @@ public class JobListing {
   private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created", "priority");
   private static final Set<String> STATUSES = Set.of("success", "failure", "running");
 
+  private static final Duration MIN_SPAN = Duration.ofMillis(1);
+  private static final Duration MAX_SPAN = Duration.ofDays(36_500);
+  // First pages remember where they lay, by query and limit, as the hint for the next first page.
+  private static final int REMEMBERED_HINTS = 512;
+
   private final WorkflowClient temporal;
   private final String namespace;
+  private final Map<String, Hint> firstPageHints = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Hint> eldest) {
+          return size() > REMEMBERED_HINTS;
+        }
+      });
 
   public JobListing(WorkflowClient temporal) {
     this.temporal = temporal;
@@ -65,22 +80,27 @@ public class JobListing {
     int limit = limit(query.limit());
     List<String> fields = fields(query.fields());
     String visibilityQuery = visibilityQuery(query);
+    String hintKey = limit + " " + visibilityQuery;
     Key after = null;
     int position = 1;
+    Hint hint = firstPageHints.get(hintKey);
     if (query.cursor() != null && !query.cursor().isBlank()) {
       Cursor cursor = Cursor.decode(query.cursor());
       after = cursor.after();
       position = cursor.position();
+      hint = cursor.span() == null ? null : new Hint(after.startTime(), cursor.span());
     } else if (query.start() != null && !query.start().isBlank()) {
       position = positive("start", query.start(), Integer.MAX_VALUE);
       // o2r's 1-based start: walk the pages up to it. Cursors are the fast way for deep pages.
       int skip = position - 1;
+      hint = null;
       while (skip > 0) {
-        Slice skipped = slice(visibilityQuery, after, Math.min(skip, MAX_LIMIT));
+        Slice skipped = slice(visibilityQuery, after, Math.min(skip, MAX_LIMIT), hint);
         if (skipped.executions().isEmpty()) {
           break;
         }
         skip -= skipped.executions().size();
+        hint = Hint.after(skipped.executions(), after);
         after = Key.of(skipped.executions().get(skipped.executions().size() - 1));
         if (!skipped.more()) {
           break;
@@ -89,14 +109,20 @@ public class JobListing {
       if (skip > 0) {
         return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
       }
+      hint = hint == null ? null : new Hint(after.startTime(), hint.span());
     }
-    Slice page = slice(visibilityQuery, after, limit);
+    Slice page = slice(visibilityQuery, after, limit, hint);
     List<Object> results = new ArrayList<>();
     for (WorkflowExecutionInfo info : page.executions()) {
       results.add(fields.isEmpty() ? info.getExecution().getWorkflowId() : item(info, fields));
     }
+    Hint reached = Hint.after(page.executions(), after);
+    if (after == null && reached != null) {
+      firstPageHints.put(hintKey, reached);
+    }
     String next = !page.more() ? null : link(query, limit,
-        new Cursor(Key.of(page.executions().get(page.executions().size() - 1)), position + results.size()).encode(),
+        new Cursor(Key.of(page.executions().get(page.executions().size() - 1)), position + results.size(),
+            reached.span()).encode(),
         null);
     String previous = position > 1 ? link(query, limit, null, Math.max(1, position - limit)) : null;
     return new Page(results, next, previous);
@@ -106,20 +132,88 @@ public class JobListing {
   record Slice(List<WorkflowExecutionInfo> executions, boolean more) {}
 
   /**
-   * Newest first by start time (then by id, descending) after the given key. Temporal's SQLite visibility returns
-   * its own order (running first, then by close time) and takes no ORDER BY, so a page is found in two reads: any
-   * {@code limit + 1} executions after the key bound the window of start times that must hold the newest
-   * {@code limit + 1} (at least that many executions started at or after the oldest of them); the second read
-   * takes that window whole and sorts it here. The sample is of ended jobs, whose order is nearly that of their
-   * start, so the window holds little more than the page. Start times never change, so a key stays valid while jobs start and
-   * end: new jobs sort before it, and an ended job keeps its place. When the window holds far more than needed
-   * (long-running jobs started long ago come first in Temporal's order), it is narrowed the same way, from what
-   * was read, before it is read whole.
+   * Where a page of a listing began ({@code upper}: the start time of the job it follows, or of its own newest job)
+   * and how far back from there it reached: a guess at where the next such page lies.
    */
-  Slice slice(String visibilityQuery, Key after, int limit) {
-    int wanted = limit + 1;
+  record Hint(Instant upper, Duration span) {
+    /** The hint a page leaves for the page after it; null for an empty page. */
+    static Hint after(List<WorkflowExecutionInfo> page, Key previous) {
+      if (page.isEmpty()) {
+        return null;
+      }
+      Instant upper = previous != null ? previous.startTime() : Key.of(page.get(0)).startTime();
+      Duration span = Duration.between(Key.of(page.get(page.size() - 1)).startTime(), upper);
+      return new Hint(upper, span.compareTo(MIN_SPAN) < 0 ? MIN_SPAN : span);
+    }
+  }
+
+  /**
+   * Newest first by start time (then by id, descending) after the given key. Temporal's SQLite visibility returns
+   * its own order (running first, then by close time) and takes no ORDER BY, so a page is a window of start times
+   * read whole and sorted here. Reading is what costs (about a third of a millisecond a job on the dev server,
+   * mostly its search attributes); counting costs a few milliseconds whatever the count. So with a hint (where the
+   * previous page of this listing lay), the window is guessed from it and counted, stretched or shrunk in
+   * proportion until it holds the page and not much more, and then read once. Without a hint, or when counting
+   * does not settle, the window is found by sampling. The hint only decides how many reads a page takes, never
+   * which jobs it holds: a window is always read whole and every job outside it sorts after every job in it.
+   */
+  Slice slice(String visibilityQuery, Key after, int limit, Hint hint) {
     String bounded = after == null ? visibilityQuery
         : visibilityQuery + " AND StartTime <= '" + after.startTime() + "'";
+    if (hint == null) {
+      return sampled(bounded, after, limit);
+    }
+    int wanted = limit + 1;
+    // The window may hold the job the key names and any that share its start time, which sort before the key.
+    long enough = wanted + 2;
+    long plenty = enough + enough / 2 + 8;
+    // A quarter more than the hint, for jobs arriving a little faster; a made-up cursor's hint is cut to a century.
+    Duration reach = hint.span().compareTo(MAX_SPAN) > 0 ? MAX_SPAN : hint.span();
+    reach = reach.plus(reach.dividedBy(4));
+    long total = -1;
+    for (int round = 0; round < GUESSES; round++) {
+      Instant from = hint.upper().minus(reach);
+      String window = bounded + " AND StartTime >= '" + from + "'";
+      long held = count(window);
+      if (held >= enough && held <= plenty) {
+        List<WorkflowExecutionInfo> found = read(window, after, (int) held + 1, (int) Math.min(MAX_LIMIT, held + 1));
+        if (found.size() >= wanted) {
+          return top(found, limit);
+        }
+        break;
+      }
+      if (held < enough) {
+        total = total >= 0 ? total : count(bounded);
+        if (total <= plenty) {
+          // Few are left: read them all, in one go.
+          return top(read(bounded, after, (int) total + 1, (int) Math.min(MAX_LIMIT, total + 1)), limit);
+        }
+      }
+      // Stretch or shrink the reach in proportion to what the count found, aiming a little above enough.
+      double factor = held == 0 ? 8.0 : Math.min(8.0, Math.max(0.05, (enough + enough / 4.0) / held));
+      reach = Duration.ofNanos(Math.max(MIN_SPAN.toNanos(), (long) Math.min(MAX_SPAN.toNanos(),
+          reach.toNanos() * factor)));
+    }
+    return sampled(bounded, after, limit);
+  }
+
+  // Counts of a guessed window before sampling is used instead.
+  private static final int GUESSES = 4;
+
+  /** The number of executions a visibility query matches. */
+  private long count(String query) {
+    return temporal.getWorkflowServiceStubs().blockingStub().countWorkflowExecutions(
+        CountWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setQuery(query).build()).getCount();
+  }
+
+  /**
+   * The page found by sampling: any {@code limit + 1} executions after the key bound the window of start times that
+   * must hold the newest {@code limit + 1} (at least that many started at or after the oldest of them); the second
+   * read takes that window whole. The sample is of ended jobs, whose order is nearly that of their start, so the
+   * window holds little more than the page.
+   */
+  private Slice sampled(String bounded, Key after, int limit) {
+    int wanted = limit + 1;
     // Ended jobs come in order of their end, which for most jobs is close to their start; running ones come first
     // whenever they started, so a job that has run for hours would widen the window to hours. The sample is of
     // ended jobs, then, and of all jobs only when fewer than that have ended.
@@ -131,8 +225,18 @@ public class JobListing {
         return top(sample, limit);
       }
     }
-    int cap = Math.max(4 * wanted, 64);
     Instant oldest = Key.of(top(sample, wanted).executions().get(wanted - 1)).startTime();
+    return window(bounded, after, limit, oldest);
+  }
+
+  /**
+   * The page from the window of start times from {@code oldest} on, which holds at least {@code limit + 1} jobs.
+   * When the window holds far more than needed (long-running jobs started long ago come first in Temporal's order),
+   * it is narrowed the same way, from what was read, before it is read whole.
+   */
+  private Slice window(String bounded, Key after, int limit, Instant oldest) {
+    int wanted = limit + 1;
+    int cap = Math.max(2 * wanted, 64);
     for (int round = 0; ; round++) {
       String window = bounded + " AND StartTime >= '" + oldest + "'";
       // The last round reads the window whole, however large; earlier rounds stop at the cap and narrow.
@@ -389,20 +493,37 @@ public class JobListing {
   }
 
   /**
-   * An opaque cursor: the key of the last job of the page (its start time and id) and the 1-based position of the
-   * page it starts, behind a check of four bytes of SHA-256 over them. The check is not a secret: it only tells a
-   * cursor this server made from garbage, which would otherwise make a visibility query of its own.
+   * An opaque cursor: the key of the last job of the page (its start time and id), the 1-based position of the
+   * page it starts, and how far back the page reached (the hint for the next one), behind a check of four bytes of
+   * SHA-256 over them. The check is not a secret: it only tells a cursor this server made from garbage, which would
+   * otherwise make a visibility query of its own. Cursors of the version before spans (no span) are still read.
    */
-  record Cursor(Key after, int position) {
+  record Cursor(Key after, int position, Duration span) {
     static final String REFUSED = "cursor is not one this server made; follow the next link as it is";
+    private static final String VERSION_2 = "reprise-cursor-2";
+    private static final String VERSION_3 = "reprise-cursor-3";
+    // position, check, seconds, nanos; then, from version 3, the span in nanoseconds; then the id.
+    private static final int KEY_BYTES = 20;
+    private static final int SPAN_BYTES = 8;
+    // 9999-12-31T23:59:59Z: the check is not a secret, so a made-up cursor may hold any number here.
+    private static final long LAST_SECOND = 253_402_300_799L;
+
+    Cursor(Key after, int position) {
+      this(after, position, null);
+    }
 
     String encode() {
       byte[] id = after.workflowId().getBytes(StandardCharsets.UTF_8);
-      ByteBuffer bytes = ByteBuffer.allocate(20 + id.length);
+      boolean withSpan = span != null;
+      ByteBuffer bytes = ByteBuffer.allocate(KEY_BYTES + (withSpan ? SPAN_BYTES : 0) + id.length);
       bytes.putInt(position).putInt(0).putLong(after.startTime().getEpochSecond())
-          .putInt(after.startTime().getNano()).put(id);
+          .putInt(after.startTime().getNano());
+      if (withSpan) {
+        bytes.putLong(saturatedNanos(span));
+      }
+      bytes.put(id);
       byte[] array = bytes.array();
-      ByteBuffer.wrap(array).putInt(4, check(array));
+      ByteBuffer.wrap(array).putInt(4, check(withSpan ? VERSION_3 : VERSION_2, array));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(array);
     }
 
@@ -413,26 +534,50 @@ public class JobListing {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest(REFUSED);
       }
-      if (bytes.length < 21 || ByteBuffer.wrap(bytes).getInt(4) != check(bytes)) {
+      if (bytes.length < KEY_BYTES + 1) {
+        throw ApiException.badRequest(REFUSED);
+      }
+      int check = ByteBuffer.wrap(bytes).getInt(4);
+      boolean withSpan;
+      if (bytes.length > KEY_BYTES + SPAN_BYTES && check == check(VERSION_3, bytes)) {
+        withSpan = true;
+      } else if (check == check(VERSION_2, bytes)) {
+        withSpan = false;
+      } else {
         throw ApiException.badRequest(REFUSED);
       }
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       int position = buffer.getInt(0);
       long seconds = buffer.getLong(8);
       int nanos = buffer.getInt(16);
-      String id = new String(bytes, 20, bytes.length - 20, StandardCharsets.UTF_8);
+      Duration span = null;
+      int idAt = KEY_BYTES;
+      if (withSpan) {
+        long spanNanos = buffer.getLong(KEY_BYTES);
+        span = spanNanos > 0 ? Duration.ofNanos(spanNanos) : null;
+        idAt += SPAN_BYTES;
+      }
+      String id = new String(bytes, idAt, bytes.length - idAt, StandardCharsets.UTF_8);
       // The check passed, so this server made it; the id only goes into comparisons, never into a query.
-      if (nanos < 0 || nanos > 999_999_999) {
+      if (nanos < 0 || nanos > 999_999_999 || seconds < 0 || seconds > LAST_SECOND) {
         throw ApiException.badRequest(REFUSED);
       }
-      return new Cursor(new Key(Instant.ofEpochSecond(seconds, nanos), id), Math.max(1, position));
+      return new Cursor(new Key(Instant.ofEpochSecond(seconds, nanos), id), Math.max(1, position), span);
     }
 
-    /** SHA-256 over everything but bytes 4 to 7, where the check goes. */
-    private static int check(byte[] bytes) {
+    private static long saturatedNanos(Duration span) {
+      try {
+        return span.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
+    }
+
+    /** SHA-256 over the version and everything but bytes 4 to 7, where the check goes. */
+    private static int check(String version, byte[] bytes) {
       try {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        digest.update("reprise-cursor-2".getBytes(StandardCharsets.US_ASCII));
+        digest.update(version.getBytes(StandardCharsets.US_ASCII));
         digest.update(bytes, 0, 4);
         digest.update(bytes, 8, bytes.length - 8);
         return ByteBuffer.wrap(digest.digest()).getInt(0);

@@ -13,6 +13,8 @@ import com.google.protobuf.Timestamp;
 import io.reprise.api.web.ApiException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -24,6 +26,7 @@ import java.util.Collections;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -122,9 +125,43 @@ class JobListingTest {
 
   /**
    * A visibility store as the dev server's: it applies the StartTime bounds of the query and returns matches in its
-   * own order (here a fixed shuffle, standing for running-first-then-by-end-time), page by page.
+   * own order (here a fixed shuffle, standing for running-first-then-by-end-time), page by page, and counts them.
+   * Reads are recorded in {@code queries}, counts in {@code counts}.
    */
   private static JobListing listingOver(List<WorkflowExecutionInfo> executions, List<String> queries) {
+    return listingOver(executions, queries, new ArrayList<>());
+  }
+
+  private static List<WorkflowExecutionInfo> matching(List<WorkflowExecutionInfo> executions, String query) {
+    Pattern bound = Pattern.compile("StartTime (<=|>=|<) '([^']+)'");
+    List<String> operators = new ArrayList<>();
+    List<Instant> bounds = new ArrayList<>();
+    Matcher m = bound.matcher(query);
+    while (m.find()) {
+      operators.add(m.group(1));
+      bounds.add(Instant.parse(m.group(2)));
+    }
+    List<WorkflowExecutionInfo> matches = new ArrayList<>();
+    for (WorkflowExecutionInfo info : executions) {
+      Instant start = JobListing.Key.of(info).startTime();
+      boolean keep = true;
+      for (int i = 0; i < bounds.size(); i++) {
+        int order = start.compareTo(bounds.get(i));
+        keep &= switch (operators.get(i)) {
+          case "<=" -> order <= 0;
+          case "<" -> order < 0;
+          default -> order >= 0;
+        };
+      }
+      if (keep) {
+        matches.add(info);
+      }
+    }
+    return matches;
+  }
+
+  private static JobListing listingOver(List<WorkflowExecutionInfo> executions, List<String> queries,
+      List<String> counts) {
     WorkflowClient temporal = mock(WorkflowClient.class);
     when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("reprise").build());
     WorkflowServiceStubs stubs = mock(WorkflowServiceStubs.class);
@@ -132,29 +169,16 @@ class JobListingTest {
         mock(WorkflowServiceGrpc.WorkflowServiceBlockingStub.class);
     when(temporal.getWorkflowServiceStubs()).thenReturn(stubs);
     when(stubs.blockingStub()).thenReturn(blocking);
-    Pattern bound = Pattern.compile("StartTime (<=|>=) '([^']+)'");
+    when(blocking.countWorkflowExecutions(any())).thenAnswer(invocation -> {
+      CountWorkflowExecutionsRequest request = invocation.getArgument(0);
+      counts.add(request.getQuery());
+      return CountWorkflowExecutionsResponse.newBuilder().setCount(matching(executions, request.getQuery()).size())
+          .build();
+    });
     when(blocking.listWorkflowExecutions(any())).thenAnswer(invocation -> {
       ListWorkflowExecutionsRequest request = invocation.getArgument(0);
       queries.add(request.getQuery());
-      List<String> operators = new ArrayList<>();
-      List<Instant> bounds = new ArrayList<>();
-      Matcher m = bound.matcher(request.getQuery());
-      while (m.find()) {
-        operators.add(m.group(1));
-        bounds.add(Instant.parse(m.group(2)));
-      }
-      List<WorkflowExecutionInfo> matches = new ArrayList<>();
-      for (WorkflowExecutionInfo info : executions) {
-        Instant start = JobListing.Key.of(info).startTime();
-        boolean keep = true;
-        for (int i = 0; i < bounds.size(); i++) {
-          int order = start.compareTo(bounds.get(i));
-          keep &= operators.get(i).equals("<=") ? order <= 0 : order >= 0;
-        }
-        if (keep) {
-          matches.add(info);
-        }
-      }
+      List<WorkflowExecutionInfo> matches = matching(executions, request.getQuery());
       int from = request.getNextPageToken().isEmpty() ? 0 : Integer.parseInt(request.getNextPageToken().toStringUtf8());
       int to = Math.min(matches.size(), from + request.getPageSize());
       return ListWorkflowExecutionsResponse.newBuilder().addAllExecutions(matches.subList(from, to))
@@ -207,6 +231,113 @@ class JobListingTest {
     queries.clear();
     listing.list(new JobListing.Query("7", null, null, null, null, null, null));
     assertTrue(queries.size() <= 6, queries.size() + " reads for one page: " + queries);
+  }
+
+  /** Follows next links from the first page; the ids in the order seen, and the reads each page took. */
+  private static List<String> follow(JobListing listing, String limit, List<String> queries, List<Integer> reads) {
+    List<String> seen = new ArrayList<>();
+    queries.clear();
+    JobListing.Page page = listing.list(new JobListing.Query(limit, null, null, null, null, null, null));
+    reads.add(queries.size());
+    seen.addAll(page.results().stream().map(Object::toString).toList());
+    while (page.next() != null) {
+      String cursor = page.next().replaceAll(".*cursor=([^&]+).*", "$1");
+      queries.clear();
+      page = listing.list(new JobListing.Query(limit, null, cursor, null, null, null, null));
+      reads.add(queries.size());
+      seen.addAll(page.results().stream().map(Object::toString).toList());
+    }
+    return seen;
+  }
+
+  private static List<String> newestFirst(int count) {
+    List<String> expected = new ArrayList<>();
+    for (int i = count - 1; i >= 0; i--) {
+      expected.add(String.format("job%09d", i));
+    }
+    return expected;
+  }
+
+  @Test
+  void pagesAfterTheFirstReadOnlyTheirWindowOnceWhileJobsArriveAtAnEvenRate() {
+    // One job a second, returned in an order unrelated to creation: the previous page's reach guesses each window,
+    // a count or two checks the guess, and the window is read once.
+    Instant base = Instant.parse("2026-11-29T19:00:00Z");
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
+    }
+    Collections.shuffle(executions, new Random(5));
+    List<String> queries = new ArrayList<>();
+    List<String> counts = new ArrayList<>();
+    JobListing listing = listingOver(executions, queries, counts);
+
+    List<Integer> reads = new ArrayList<>();
+    assertEquals(newestFirst(1000), follow(listing, "100", queries, reads));
+
+    // The first page samples (here several reads: the fake's order is far from creation order, so the window is
+    // narrowed a few times); every later one reads one window.
+    assertEquals(10, reads.size(), reads.toString());
+    assertTrue(reads.get(0) <= 6, reads.toString());
+    assertTrue(reads.subList(1, 10).stream().allMatch(r -> r == 1), reads.toString());
+    assertTrue(counts.size() <= 9 * 3, counts.size() + " counts");
+    // A second first page of the same listing is guessed from the first one's: one read, of about a page.
+    queries.clear();
+    counts.clear();
+    listing.list(new JobListing.Query("100", null, null, null, null, null, null));
+    assertEquals(1, queries.size(), queries.toString());
+    assertTrue(matching(executions, queries.get(0)).size() <= 160, queries.get(0));
+  }
+
+  @Test
+  void aWrongGuessCostsReadsButNeverAJob() {
+    // Bursts: 50 jobs within a millisecond, then an hour of nothing, five times over. A page's reach says little
+    // about the next page's, so guesses hold far too few jobs or far too many, and are stretched or shrunk.
+    Instant base = Instant.parse("2026-11-29T10:00:00Z");
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      executions.add(execution(String.format("job%09d", i), base.plusSeconds(3600L * (i / 50)).plusNanos(i * 1000L)));
+    }
+    Collections.shuffle(executions, new Random(3));
+    List<String> queries = new ArrayList<>();
+    JobListing listing = listingOver(executions, queries);
+
+    for (String limit : List.of("7", "30", "64")) {
+      for (int pass = 0; pass < 2; pass++) {
+        List<Integer> reads = new ArrayList<>();
+        assertEquals(newestFirst(250), follow(listing, limit, queries, reads), "limit " + limit);
+        assertTrue(reads.stream().allMatch(r -> r <= 6), reads.toString());
+      }
+    }
+  }
+
+  @Test
+  void aMadeUpCursorWithAnEndlessReachIsReadAsACenturyNotAnError() {
+    Instant base = Instant.parse("2026-11-29T19:00:00Z");
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
+    }
+    JobListing listing = listingOver(executions, new ArrayList<>());
+    // The check is not a secret: anyone can make a cursor with any reach.
+    String cursor = new JobListing.Cursor(new JobListing.Key(base.plusSeconds(20), "job000000020"), 11,
+        Duration.ofNanos(Long.MAX_VALUE)).encode();
+
+    JobListing.Page page = listing.list(new JobListing.Query("5", null, cursor, null, null, null, null));
+
+    assertEquals(newestFirst(30).subList(10, 15), page.results());
+  }
+
+  @Test
+  void cursorsMadeBeforeReachesWereRecordedAreStillRead() {
+    // A version-2 cursor (no reach), as clients following a next link across an upgrade hold it.
+    JobListing.Cursor old = new JobListing.Cursor(
+        new JobListing.Key(Instant.parse("2026-11-29T19:22:50.041400Z"), "clva10t3un7p"), 301);
+    JobListing.Cursor withReach = new JobListing.Cursor(old.after(), 301, Duration.ofSeconds(90));
+
+    assertEquals(old, JobListing.Cursor.decode(old.encode()));
+    assertEquals(withReach, JobListing.Cursor.decode(withReach.encode()));
+    assertTrue(old.encode().length() < withReach.encode().length());
   }
 
   @Test
