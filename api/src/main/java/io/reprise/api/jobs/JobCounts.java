@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ public class JobCounts implements MeterBinder, DisposableBean {
 
   private final Counter counter;
   private final LongSupplier nanos;
-  private final ExecutorService refresher;
+  private final Executor refresher;
   private final Map<String, Double> counts = new ConcurrentHashMap<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile long refreshedAt;
@@ -63,7 +64,7 @@ public class JobCounts implements MeterBinder, DisposableBean {
         }));
   }
 
-  JobCounts(Counter counter, LongSupplier nanos, ExecutorService refresher) {
+  JobCounts(Counter counter, LongSupplier nanos, Executor refresher) {
     this.counter = counter;
     this.nanos = nanos;
     this.refresher = refresher;
@@ -107,6 +108,8 @@ public class JobCounts implements MeterBinder, DisposableBean {
 
   @Override
   public void destroy() {
-    refresher.shutdownNow();
+    if (refresher instanceof ExecutorService service) {
+      service.shutdownNow();
+    }
   }
 }
