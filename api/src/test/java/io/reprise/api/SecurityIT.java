@@ -103,7 +103,9 @@ class SecurityIT {
         new String[] {"POST", "/api/v1/audit/" + audit + "/cancel", null},
         new String[] {"POST", "/api/v1/tokens", "{\"user\": \"x\", \"role\": \"operator\"}"},
         new String[] {"GET", "/api/v1/tokens", null},
-        new String[] {"DELETE", "/api/v1/tokens/0123456789ab", null});
+        new String[] {"DELETE", "/api/v1/tokens/0123456789ab", null},
+        new String[] {"GET", "/api/v1/whoami", null},
+        new String[] {"GET", "/actuator/prometheus", null});
   }
 
   private static HttpRequest route(String[] route) {
@@ -141,7 +143,7 @@ class SecurityIT {
   void aSubmitterMayNotUseTheAuditorsAndOperatorsRoutes() throws Exception {
     String audit = carol.startAudit("{\"job_ids\": [\"" + aliceJob + "\"], \"parallelism\": 1}", 201)
         .get("audit_id").asText();
-    List<String> forbidden = List.of("/history", "/api/v1/audit", "/api/v1/tokens");
+    List<String> forbidden = List.of("/history", "/api/v1/audit", "/api/v1/tokens", "/actuator/prometheus");
     for (String[] route : everyRoute(audit)) {
       if (forbidden.stream().noneMatch(route[1]::contains)) {
         continue;
@@ -261,10 +263,11 @@ class SecurityIT {
     JsonNode cancelledAudit = carol.awaitAudit(audit, Duration.ofMinutes(3));
     assertEquals("carol", cancelledAudit.get("cancelled_by").asText(), cancelledAudit.toPrettyString());
     operator.awaitAudit(operators, Duration.ofMinutes(3));
-    // What she may not: upload, start jobs, cancel another's job, histories, tokens.
+    // What she may not: upload, start jobs, cancel another's job, histories, tokens, metrics.
     for (String[] route : everyRoute(audit)) {
       boolean denied = route[0].equals("POST") && (route[1].equals("/api/v1/compendium")
-          || route[1].equals("/api/v1/job")) || route[1].contains("/history") || route[1].contains("/tokens");
+          || route[1].equals("/api/v1/job")) || route[1].contains("/history") || route[1].contains("/tokens")
+          || route[1].startsWith("/actuator");
       if (!denied) {
         continue;
       }
@@ -273,6 +276,16 @@ class SecurityIT {
       assertEquals("the role auditor may not use this route; see the roles matrix in the README", error(response));
     }
     carol.awaitEnd(rerun);
+  }
+
+  @Test
+  void whoamiNamesEachCallersUserAndRole() throws Exception {
+    for (Object[] caller : new Object[][] {{alice, "alice", "submitter"}, {carol, "carol", "auditor"},
+        {operator, "it", "operator"}}) {
+      JsonNode me = ((ApiClient) caller[0]).send(request("GET", "/api/v1/whoami"), 200);
+      assertEquals(caller[1], me.get("user").asText());
+      assertEquals(caller[2], me.get("role").asText());
+    }
   }
 
   @Test

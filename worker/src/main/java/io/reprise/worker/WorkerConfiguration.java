@@ -21,7 +21,10 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkerFactory;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import java.util.concurrent.TimeUnit;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
@@ -46,7 +49,7 @@ class WorkerConfiguration {
 
   @Bean
   JobActivitiesImpl jobActivities(ArtifactStore store, DockerContainerEngine engine, WorkerProperties properties,
-      WorkflowServiceStubs temporal) {
+      WorkflowServiceStubs temporal, MicrometerJobMetrics metrics) {
     WorkerProperties.Execute execute = properties.execute();
     String version = WorkerApplication.class.getPackage().getImplementationVersion();
     ExecutionSettings.Origin origin = new ExecutionSettings.Origin(properties.temporal().workerHost(),
@@ -60,7 +63,22 @@ class WorkerConfiguration {
         build.pids(), build.timeout());
     return new JobActivitiesImpl(store, engine, new ExecutionSettings(execute.workRoot(),
         properties.temporal().workerQueue(), execute.user(), execute.pids(), limits, execute.removeImages(), origin,
-        properties.temporal().hostWait(), buildLimits, build.logMax().toBytes(), execute.logMax().toBytes()));
+        properties.temporal().hostWait(), buildLimits, build.logMax().toBytes(), execute.logMax().toBytes()),
+        metrics);
+  }
+
+  /**
+   * Who may read the worker's metrics: operators, as the API tells (REPRISE_API_URL, by default the API of this
+   * instance on loopback). A verdict holds 30 s; the API has 2 s to answer.
+   */
+  @Bean
+  OperatorCheck operatorCheck(@Value("${reprise.api-url}") String apiUrl) {
+    return new OperatorCheck(URI.create(apiUrl), Duration.ofSeconds(30), Duration.ofSeconds(2));
+  }
+
+  @Bean
+  PrometheusScrape prometheusScrape(PrometheusMeterRegistry registry, OperatorCheck operators) {
+    return new PrometheusScrape(registry, operators);
   }
 
   @Bean

@@ -32,6 +32,10 @@ import org.springframework.stereotype.Component;
  * answers a ping within 2 s. 200 when it polls and the engine answers, 503 otherwise. The worker has no web server
  * of its own; the JDK's HttpServer is enough for one small JSON answer and adds no dependency.
  *
+ * <p>The same port serves the worker's metrics to operators, {@code GET /actuator/prometheus} (see
+ * {@link PrometheusScrape}); two threads answer, so a scrape that waits for the API's token check does not hold up
+ * a health check.
+ *
  * <p>Off unless REPRISE_WORKER_HEALTH_PORT is set; 0 takes a free port, which is written to
  * REPRISE_WORKER_HEALTH_PORT_FILE when that is set (docker/service does, for docker/service status).
  */
@@ -45,6 +49,7 @@ class WorkerHealth implements InitializingBean, DisposableBean {
   private final WorkerFactory factory;
   private final ActivityTracker tracker;
   private final DockerContainerEngine docker;
+  private final PrometheusScrape metrics;
   private final List<String> queues;
   private final int slotsPerQueue;
   private final String port;
@@ -52,13 +57,14 @@ class WorkerHealth implements InitializingBean, DisposableBean {
   private HttpServer server;
 
   WorkerHealth(WorkerFactory factory, ActivityTracker tracker, DockerContainerEngine docker,
-      WorkerProperties properties,
+      PrometheusScrape metrics, WorkerProperties properties,
       @Value("${REPRISE_WORKER_ACTIVITY_SLOTS:200}") int slotsPerQueue,
       @Value("${REPRISE_WORKER_HEALTH_PORT:}") String port,
       @Value("${REPRISE_WORKER_HEALTH_PORT_FILE:}") String portFile) {
     this.factory = factory;
     this.tracker = tracker;
     this.docker = docker;
+    this.metrics = metrics;
     this.queues = List.of(properties.temporal().taskQueue(), properties.temporal().workerQueue());
     this.slotsPerQueue = slotsPerQueue;
     this.port = port;
@@ -73,7 +79,8 @@ class WorkerHealth implements InitializingBean, DisposableBean {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port.trim())),
         8);
     server.createContext("/health", this::answer);
-    server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+    server.createContext(PrometheusScrape.PATH, metrics);
+    server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "worker-health");
       thread.setDaemon(true);
       return thread;
@@ -100,7 +107,8 @@ class WorkerHealth implements InitializingBean, DisposableBean {
   private void answer(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod()) || !"/health".equals(exchange.getRequestURI().getPath())) {
-        send(exchange, 404, Map.of("error", "only GET /health is served here"));
+        send(exchange, 404, Map.of("error", "only GET /health and GET " + PrometheusScrape.PATH
+            + " are served here"));
         return;
       }
       Map<String, Object> report = report();

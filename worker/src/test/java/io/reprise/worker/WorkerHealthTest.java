@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,8 @@ class WorkerHealthTest {
   private final ActivityTracker tracker = new ActivityTracker(Clock.fixed(TAKEN, ZoneOffset.UTC));
   private final WorkerProperties properties = new WorkerProperties(null, null,
       new WorkerProperties.Temporal("q", "h1", "q@h1", Duration.ofMinutes(30)), null, null);
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private FakeApi api;
   private WorkerHealth health;
 
   @TempDir
@@ -55,6 +59,15 @@ class WorkerHealthTest {
     if (health != null) {
       health.destroy();
     }
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private PrometheusScrape scrape() throws Exception {
+    api = new FakeApi();
+    return new PrometheusScrape(registry, new OperatorCheck(api.base(), Duration.ofSeconds(30),
+        Duration.ofSeconds(2)));
   }
 
   private JsonNode get(int expected) throws Exception {
@@ -66,8 +79,19 @@ class WorkerHealthTest {
   }
 
   private void start() throws Exception {
-    health = new WorkerHealth(factory, tracker, docker, properties, 4, "0", dir.resolve("port").toString());
+    health = new WorkerHealth(factory, tracker, docker, scrape(), properties, 4, "0",
+        dir.resolve("port").toString());
     health.afterPropertiesSet();
+  }
+
+  private HttpResponse<String> metrics(String token) throws Exception {
+    int port = Integer.parseInt(Files.readString(dir.resolve("port")).trim());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/actuator/prometheus"));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -111,9 +135,48 @@ class WorkerHealthTest {
 
   @Test
   void offWithoutAPort() throws Exception {
-    health = new WorkerHealth(factory, tracker, docker, properties, 4, "", dir.resolve("port").toString());
+    health = new WorkerHealth(factory, tracker, docker, scrape(), properties, 4, "",
+        dir.resolve("port").toString());
     health.afterPropertiesSet();
 
     assertTrue(Files.notExists(dir.resolve("port")));
+  }
+
+  @Test
+  void metricsAreServedToOperatorsInPrometheusTextFormat() throws Exception {
+    registry.counter("reprise.storage.bytes", "kind", "added").increment(42);
+    start();
+
+    HttpResponse<String> response = metrics("op");
+
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    assertTrue(response.body().contains("reprise_storage_bytes_total{kind=\"added\"} 42.0"), response.body());
+  }
+
+  @Test
+  void metricsRefuseOtherRolesAndMissingOrWrongTokensWithJsonErrors() throws Exception {
+    start();
+
+    HttpResponse<String> none = metrics(null);
+    assertEquals(401, none.statusCode());
+    assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(none.body().startsWith("{\"error\":"), none.body());
+    assertEquals(401, metrics("rpr_wrong").statusCode());
+    HttpResponse<String> submitter = metrics("sub");
+    assertEquals(403, submitter.statusCode());
+    assertEquals("only operators may read the worker's metrics",
+        new ObjectMapper().readTree(submitter.body()).get("error").asText());
+  }
+
+  @Test
+  void metricsFailClosedWhenTheApiCannotBeAsked() throws Exception {
+    start();
+    api.close();
+
+    HttpResponse<String> response = metrics("op");
+
+    assertEquals(503, response.statusCode());
+    assertTrue(response.body().contains("cannot be asked"), response.body());
   }
 }

@@ -66,8 +66,15 @@ public class JobActivitiesImpl implements JobActivities {
   private final ExecutionSettings settings;
   private final SafeUnpacker unpacker = new SafeUnpacker(UnpackLimits.DEFAULT);
   private final BlobStore blobs;
+  private final JobMetrics metrics;
 
   public JobActivitiesImpl(ArtifactStore store, ContainerEngine engine, ExecutionSettings settings) {
+    this(store, engine, settings, JobMetrics.NONE);
+  }
+
+  public JobActivitiesImpl(ArtifactStore store, ContainerEngine engine, ExecutionSettings settings,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.blobs = new BlobStore(store);
     this.engine = engine;
@@ -197,6 +204,9 @@ public class JobActivitiesImpl implements JobActivities {
         }, () -> context.heartbeat(tail.toString()));
       } catch (BuildFailedException e) {
         throw JobFailure.BUILD_FAILED.failure("the image did not build: " + e.getMessage() + "\n" + tail);
+      } finally {
+        // After the log is closed, so its size is what was written; a failed build's log counts too.
+        metrics.logKept(JobSteps.COMPILE, sizeOrZero(logFile));
       }
       BaseImage base = baseImage(compendium);
       return new CompileResult(built.imageId(), tag, base.name(), base.id(),
@@ -297,6 +307,11 @@ public class JobActivitiesImpl implements JobActivities {
       // The image's command cannot execute: every attempt would get the same refusal, so the job fails now.
       throw JobFailure.EXECUTION_FAILED.failure("the program could not start: " + e.getMessage());
     }
+    boolean diskFull = !outcome.timedOut() && !outcome.outOfMemory() && run.diskLimit() > 0 && diskFull(jobId);
+    metrics.programEnded(outcome.exitCode(), outcome.timedOut() ? JobMetrics.ProgramEnd.TIMED_OUT
+        : outcome.outOfMemory() ? JobMetrics.ProgramEnd.OUT_OF_MEMORY
+        : diskFull ? JobMetrics.ProgramEnd.DISK_FULL : JobMetrics.ProgramEnd.EXITED);
+    metrics.logKept(JobSteps.EXECUTE, sizeOrZero(logFile));
     if (outcome.timedOut()) {
       throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail,
           outcome.exitCode());
@@ -305,7 +320,7 @@ public class JobActivitiesImpl implements JobActivities {
       throw JobFailure.EXECUTION_FAILED.failure("out of memory (limit " + (run.memoryBytes() >> 20) + " MiB)\n"
           + tail, outcome.exitCode());
     }
-    if (run.diskLimit() > 0 && diskFull(jobId)) {
+    if (diskFull) {
       throw JobFailure.EXECUTION_FAILED.failure("disk limit reached: the program filled the " + (run.diskLimit() >> 20)
           + " MiB it may write to /work (exit code " + outcome.exitCode() + ")\n" + tail, outcome.exitCode());
     }
@@ -314,6 +329,15 @@ public class JobActivitiesImpl implements JobActivities {
           outcome.exitCode());
     }
     return new ExecuteResult(outcome.exitCode(), "exited with code 0\n" + tail);
+  }
+
+  /** The size of a log file; none when the program or build wrote nothing, or its folder is already gone. */
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   // With no disk limit, cleanup still stores at most this much of a working directory beyond the compendium.
@@ -405,6 +429,7 @@ public class JobActivitiesImpl implements JobActivities {
         bytes += Files.size(manifestFile);
         store.put(StoreKeys.jobManifest(jobId), manifestFile, "application/json");
         uploaded++;
+        metrics.stored(newBytes, reusedBytes);
         lines.add("stored the working directory: " + workFiles + " files (" + (newBytes + reusedBytes) + " bytes), "
             + outputs + " outputs" + (dropped > 0 ? ", " + dropped + " new files not in outputs dropped" : "")
             + "; " + newBytes + " bytes new, " + reusedBytes + " bytes already in the store");

@@ -61,6 +61,8 @@ abstract class JobActivitiesFixture {
   MinioArtifactStore store;
   DockerContainerEngine engine;
   final List<String> jobs = new ArrayList<>();
+  /** What the activities reported to their metrics, one line per call: "ended 3 EXITED", "log execute 12", ... */
+  final List<String> reported = java.util.Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void setUp() {
@@ -72,7 +74,22 @@ abstract class JobActivitiesFixture {
         false, new ExecutionSettings.Origin("test-host", "test-version", "test-temporal"), Duration.ofMinutes(7),
         ExecutionSettings.DEFAULT_BUILD_LIMITS, ExecutionSettings.DEFAULT_BUILD_LOG_MAX_BYTES, LOG_LIMIT);
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings));
+    env.registerActivitiesImplementations(new JobActivitiesImpl(store, engine, settings, new JobMetrics() {
+      @Override
+      public void programEnded(int exitCode, ProgramEnd end) {
+        reported.add("ended " + exitCode + " " + end);
+      }
+
+      @Override
+      public void logKept(String step, long bytes) {
+        reported.add("log " + step + " " + bytes);
+      }
+
+      @Override
+      public void stored(long addedBytes, long reusedBytes) {
+        reported.add("stored " + addedBytes + " " + reusedBytes);
+      }
+    }));
     activities = env.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
         // The SDK sends heartbeats at most every 80% of this timeout, and cancellation only arrives with a sent

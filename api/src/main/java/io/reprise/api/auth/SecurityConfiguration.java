@@ -57,6 +57,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may call what. Every route needs a caller with a Reprise role, except health and the OpenAPI description;
+ * the metrics under /actuator are the operators';
  * the routes one role may not use at all are refused here (403), and what depends on the job (whose it is) is
  * decided by the services with {@link Caller}. A caller presents a Reprise token or, when OIDC is configured, a
  * JWT, both as {@code Authorization: Bearer}. Answers of the filters are JSON like every other error of the API.
@@ -114,6 +115,9 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/v1/health", "/v3/api-docs", "/v3/api-docs/**").permitAll()
             .requestMatchers("/error").permitAll()
             .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole(operator)
+            // Metrics (/actuator/prometheus, the only endpoint served) are the operators'; so is anything else
+            // under /actuator, which then answers 404.
+            .requestMatchers("/actuator", "/actuator/**").hasRole(operator)
             .requestMatchers("/api/v1/job/*/history").hasRole(operator)
             .requestMatchers(HttpMethod.POST, "/api/v1/compendium", "/api/v1/compendium/").hasAnyRole(runners)
             .requestMatchers(HttpMethod.POST, "/api/v1/job", "/api/v1/job/").hasAnyRole(runners)
