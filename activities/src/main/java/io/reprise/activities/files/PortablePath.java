@@ -58,11 +58,6 @@ public final class PortablePath {
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       return Optional.of("a name longer than " + MAX_NAME_BYTES + " bytes");
     }
-    if (!name.equals(name.strip())) {
-      // Windows drops a trailing space, many tools trim both ends, and the data route would refuse the path: the
-      // name would be stored under one spelling and asked for under another.
-      return Optional.of("a name that starts or ends with a space");
-    }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == '\\') {

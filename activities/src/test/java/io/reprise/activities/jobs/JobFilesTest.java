@@ -71,6 +71,21 @@ class JobFilesTest {
   }
 
   @Test
+  void aNameWithOuterSpacesIsFoundThroughTheManifestAndNeverAsAnotherFile() throws IOException {
+    // MinIO keeps a key's outer spaces, so a spaced name can neither miss its file nor read its trimmed twin.
+    String job = newJob();
+    String text = "spaced " + job + "\n";
+    putManifest(job, "results/out.txt ", text);
+    put(StoreKeys.blob(FileManifest.sha256(scratch.resolve("content"))), text);
+    put(StoreKeys.jobLog(job, "execute"), "log\n");
+
+    assertEquals(text, read(job, "work/results/out.txt "));
+    assertTrue(files.locate(job, "work/results/out.txt").isEmpty());
+    assertTrue(files.locate(job, "logs/execute.log ").isEmpty());
+    assertTrue(files.locate(job, " logs/execute.log").isEmpty());
+  }
+
+  @Test
   void jobsStoredBeforeBlobsAreStillServedFromTheirOwnFolder() throws IOException {
     String job = newJob();
     String text = "legacy " + job + "\n";

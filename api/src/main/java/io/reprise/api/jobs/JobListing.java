@@ -100,8 +100,9 @@ public class JobListing {
           break;
         }
         skip -= skipped.executions().size();
-        hint = Hint.after(skipped.executions(), after);
+        Hint reached = Hint.after(skipped.executions(), after);
         after = Key.of(skipped.executions().get(skipped.executions().size() - 1));
+        hint = new Hint(after.startTime(), reached.span());
         if (!skipped.more()) {
           break;
         }
@@ -109,7 +110,6 @@ public class JobListing {
       if (skip > 0) {
         return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
       }
-      hint = hint == null ? null : new Hint(after.startTime(), hint.span());
     }
     Slice page = slice(visibilityQuery, after, limit, hint);
     List<Object> results = new ArrayList<>();
@@ -167,6 +167,7 @@ public class JobListing {
     // The window may hold the job the key names and any that share its start time, which sort before the key.
     long enough = wanted + 2;
     long plenty = enough + enough / 2 + 8;
+    int cap = (int) Math.max(2 * plenty, 64);
     // A quarter more than the hint, for jobs arriving a little faster; a made-up cursor's hint is cut to a century.
     Duration reach = hint.span().compareTo(MAX_SPAN) > 0 ? MAX_SPAN : hint.span();
     reach = reach.plus(reach.dividedBy(4));
@@ -176,17 +177,21 @@ public class JobListing {
       String window = bounded + " AND StartTime >= '" + from + "'";
       long held = count(window);
       if (held >= enough && held <= plenty) {
-        List<WorkflowExecutionInfo> found = read(window, after, (int) held + 1, (int) Math.min(MAX_LIMIT, held + 1));
-        if (found.size() >= wanted) {
-          return top(found, limit);
+        // Read the window whole, whatever the count said: jobs created since (a first page's window has no upper
+        // bound) come first in Temporal's order, and a read that stopped at the count would miss older ones.
+        Slice page = whole(window, bounded, after, limit, cap);
+        if (page != null) {
+          return page;
         }
+        // Fewer than counted sort after the key (it and jobs of its start time were among them): sample.
         break;
       }
       if (held < enough) {
         total = total >= 0 ? total : count(bounded);
         if (total <= plenty) {
           // Few are left: read them all, in one go.
-          return top(read(bounded, after, (int) total + 1, (int) Math.min(MAX_LIMIT, total + 1)), limit);
+          Slice page = whole(bounded, bounded, after, limit, cap);
+          return page != null ? page : top(List.of(), limit);
         }
       }
       // Stretch or shrink the reach in proportion to what the count found, aiming a little above enough.
@@ -195,6 +200,22 @@ public class JobListing {
           reach.toNanos() * factor)));
     }
     return sampled(bounded, after, limit);
+  }
+
+  /**
+   * The page from a window read whole; a window that turns out to hold more than {@code cap} (jobs started since it
+   * was counted) is narrowed from what was read instead, as a sampled one is. Null when the window holds fewer
+   * than the page and is not all of {@code bounded}: then older jobs belong on the page too.
+   */
+  private Slice whole(String window, String bounded, Key after, int limit, int cap) {
+    List<WorkflowExecutionInfo> found = read(window, after, cap + 1, Math.min(MAX_LIMIT, cap + 1));
+    if (found.size() <= limit && !window.equals(bounded)) {
+      return null;
+    }
+    if (found.size() <= cap) {
+      return top(found, limit);
+    }
+    return this.window(bounded, after, limit, Key.of(top(found, limit + 1).executions().get(limit)).startTime());
   }
 
   // Counts of a guessed window before sampling is used instead.

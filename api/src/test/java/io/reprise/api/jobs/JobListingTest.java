@@ -162,6 +162,11 @@ class JobListingTest {
 
   private static JobListing listingOver(List<WorkflowExecutionInfo> executions, List<String> queries,
       List<String> counts) {
+    return listingOver(executions, queries, counts, () -> { });
+  }
+
+  private static JobListing listingOver(List<WorkflowExecutionInfo> executions, List<String> queries,
+      List<String> counts, Runnable afterCount) {
     WorkflowClient temporal = mock(WorkflowClient.class);
     when(temporal.getOptions()).thenReturn(WorkflowClientOptions.newBuilder().setNamespace("reprise").build());
     WorkflowServiceStubs stubs = mock(WorkflowServiceStubs.class);
@@ -172,8 +177,9 @@ class JobListingTest {
     when(blocking.countWorkflowExecutions(any())).thenAnswer(invocation -> {
       CountWorkflowExecutionsRequest request = invocation.getArgument(0);
       counts.add(request.getQuery());
-      return CountWorkflowExecutionsResponse.newBuilder().setCount(matching(executions, request.getQuery()).size())
-          .build();
+      long count = matching(executions, request.getQuery()).size();
+      afterCount.run();
+      return CountWorkflowExecutionsResponse.newBuilder().setCount(count).build();
     });
     when(blocking.listWorkflowExecutions(any())).thenAnswer(invocation -> {
       ListWorkflowExecutionsRequest request = invocation.getArgument(0);
@@ -287,6 +293,36 @@ class JobListingTest {
     listing.list(new JobListing.Query("100", null, null, null, null, null, null));
     assertEquals(1, queries.size(), queries.toString());
     assertTrue(matching(executions, queries.get(0)).size() <= 160, queries.get(0));
+  }
+
+  @Test
+  void jobsCreatedBetweenTheCountAndTheReadPushNoJobOffTheFirstPage() {
+    // New jobs are running, and Temporal returns running jobs first: a read that stopped at the count's number
+    // would miss the oldest jobs of the window, and the next link would pass them by for good.
+    Instant base = Instant.parse("2026-11-29T19:00:00Z");
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
+    }
+    Collections.shuffle(executions, new Random(9));
+    int[] created = {300};
+    boolean[] arriving = {false};
+    JobListing listing = listingOver(executions, new ArrayList<>(), new ArrayList<>(), () -> {
+      for (int n = 0; arriving[0] && n < 5; n++, created[0]++) {
+        executions.add(0, execution(String.format("job%09d", created[0]), base.plusSeconds(created[0])));
+      }
+    });
+    listing.list(new JobListing.Query("100", null, null, null, null, null, null));
+    arriving[0] = true;
+
+    JobListing.Page page = listing.list(new JobListing.Query("100", null, null, null, null, null, null));
+    arriving[0] = false;
+
+    List<String> all = newestFirst(created[0]);
+    List<Object> results = page.results();
+    // The page is 100 consecutive jobs of the list as it is now: none of the older ones skipped.
+    int first = all.indexOf((String) results.get(0));
+    assertEquals(all.subList(first, first + 100), results);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.reprise.api.jobs;
 
+import io.reprise.api.web.ApiException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +102,16 @@ class JobServiceTest {
         new Step("compile", StepStatus.SUCCESS, "t1", "t2", "built"),
         new Step("execute", StepStatus.SUCCESS, "t2", "t3", "ran"),
         new Step("cleanup", StepStatus.SUCCESS, "t3", "t4", "stored"));
+  }
+
+  @Test
+  void aFilePathWithOuterSpacesIsAskedForAsItIsNotRefused() {
+    // A program may write 'result.txt '; the job lists it under that name, so its URL must work (issue 11).
+    JobService.checkFilePath("work/results/result.txt ");
+    JobService.checkFilePath("work/ lead/x");
+    ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> JobService.checkFilePath("work/../x"));
+    assertEquals(org.springframework.http.HttpStatus.BAD_REQUEST, refused.status());
   }
 
   @Test
