@@ -71,7 +71,9 @@ class OperatorCheck {
   }
 
   OperatorCheck(URI apiBase, HttpClient http, Duration cacheFor, Duration deadline, LongSupplier nanos) {
-    this.whoami = apiBase.resolve("/api/v1/whoami");
+    // Appended, not resolved: an API behind a proxy at https://host/reprise/ keeps its path.
+    String base = apiBase.toString();
+    this.whoami = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/whoami");
     this.http = http;
     this.cacheFor = cacheFor;
     this.deadline = deadline;
@@ -83,16 +85,19 @@ class OperatorCheck {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Verdict.NO_TOKEN;
     }
-    if (authorization.substring(7).isBlank()) {
+    String token = authorization.substring(7).trim();
+    if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      // No token of Reprise or of an identity provider holds anything but visible ASCII; such a header is not
+      // forwarded at all (the HTTP client would refuse it and the scrape would get no answer).
       return Verdict.NOT_VALID;
     }
-    String key = sha256(authorization.substring(7).trim());
+    String key = sha256(token);
     long now = nanos.getAsLong();
     Cached cached = cache.get(key);
     if (cached != null && now - cached.until() < 0) {
       return cached.verdict();
     }
-    Verdict verdict = ask("Bearer " + authorization.substring(7).trim());
+    Verdict verdict = ask("Bearer " + token);
     if (verdict.lasting()) {
       if (cache.size() >= MAX_CACHED) {
         cache.clear();

@@ -19,9 +19,17 @@ final class FakeApi implements AutoCloseable {
   final AtomicInteger asked = new AtomicInteger();
   private final HttpServer server;
 
+  private final String prefix;
+
   FakeApi() throws IOException {
+    this("");
+  }
+
+  /** An API served under a path, as behind a proxy ({@code /reprise}). */
+  FakeApi(String prefix) throws IOException {
+    this.prefix = prefix;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/api/v1/whoami", exchange -> {
+    server.createContext(prefix + "/api/v1/whoami", exchange -> {
       try (exchange) {
         asked.incrementAndGet();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -49,7 +57,7 @@ final class FakeApi implements AutoCloseable {
   }
 
   URI base() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + prefix + "/");
   }
 
   @Override

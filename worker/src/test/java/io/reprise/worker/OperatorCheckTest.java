@@ -47,6 +47,25 @@ class OperatorCheckTest {
   }
 
   @Test
+  void aTokenWithControlCharactersIsNotValidAndNeverForwarded() {
+    // The HTTP client refuses such a header with an exception, which left the scrape without any answer.
+    assertEquals(Verdict.NOT_VALID, check.check("Bearer a\u0001b"));
+    assertEquals(Verdict.NOT_VALID, check.check("Bearer op\r\nX-Injected: 1"));
+    assertEquals(Verdict.NOT_VALID, check.check("Bearer caf\u00e9"));
+    assertEquals(0, api.asked.get());
+  }
+
+  @Test
+  void anApiBehindAProxyIsAskedUnderItsPath() throws Exception {
+    try (FakeApi proxied = new FakeApi("/reprise")) {
+      OperatorCheck behindProxy = new OperatorCheck(proxied.base(), HttpClient.newHttpClient(),
+          Duration.ofSeconds(30), Duration.ofSeconds(2), now::get);
+      assertEquals(Verdict.OPERATOR, behindProxy.check("Bearer op"));
+      assertEquals(1, proxied.asked.get());
+    }
+  }
+
+  @Test
   void aVerdictIsCachedForThirtySecondsThenAskedAgain() {
     check.check("Bearer op");
     check.check("Bearer op");
