@@ -31,6 +31,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -43,6 +45,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 @Component
 public class JobListing {
+
+  private static final Logger log = LoggerFactory.getLogger(JobListing.class);
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
@@ -172,6 +176,7 @@ public class JobListing {
     Duration reach = hint.span().compareTo(MAX_SPAN) > 0 ? MAX_SPAN : hint.span();
     reach = reach.plus(reach.dividedBy(4));
     long total = -1;
+    long previous = -1;
     for (int round = 0; round < GUESSES; round++) {
       Instant from = hint.upper().minus(reach);
       String window = bounded + " AND StartTime >= '" + from + "'";
@@ -186,7 +191,9 @@ public class JobListing {
         // Fewer than counted sort after the key (it and jobs of its start time were among them): sample.
         break;
       }
-      if (held < enough) {
+      if (held < enough && held == previous) {
+        // Stretching found no more: perhaps few are left. Counting them all is the dearest count (it grows with the
+        // namespace), so it waits for this sign.
         total = total >= 0 ? total : count(bounded);
         if (total <= plenty) {
           // Few are left: read them all, in one go.
@@ -194,6 +201,7 @@ public class JobListing {
           return page != null ? page : top(List.of(), limit);
         }
       }
+      previous = held;
       // Stretch or shrink the reach in proportion to what the count found, aiming a little above enough.
       double factor = held == 0 ? 8.0 : Math.min(8.0, Math.max(0.05, (enough + enough / 4.0) / held));
       reach = Duration.ofNanos(Math.max(MIN_SPAN.toNanos(), (long) Math.min(MAX_SPAN.toNanos(),
@@ -223,6 +231,7 @@ public class JobListing {
 
   /** The number of executions a visibility query matches. */
   private long count(String query) {
+    log.debug("count {}", query);
     return temporal.getWorkflowServiceStubs().blockingStub().countWorkflowExecutions(
         CountWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setQuery(query).build()).getCount();
   }
@@ -277,6 +286,7 @@ public class JobListing {
 
   /** Up to {@code max} executions of a query that sort after the key, read in pages of {@code pageSize}. */
   private List<WorkflowExecutionInfo> read(String query, Key after, int max, int pageSize) {
+    log.debug("read up to {} of {}", max, query);
     List<WorkflowExecutionInfo> found = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
