@@ -78,6 +78,13 @@ public class JobFiles {
 
   /** A file under the job's own prefix: logs and records, and working directories stored before blobs. */
   private Optional<JobFile> stored(String jobId, String path) {
+    // No log or record has a part with outer spaces (" ..", "x "), and a store may trim a key's parts: such a path
+    // is a working-directory file, found through the manifest above, or nothing; never a key of its own.
+    for (String part : path.split("/")) {
+      if (!part.equals(part.strip())) {
+        return Optional.empty();
+      }
+    }
     String key = StoreKeys.jobFile(jobId, path);
     return store.stat(key).map(object -> new JobFile(path, object.size(), key));
   }
