@@ -48,6 +48,10 @@ public class DockerContainerEngine implements ContainerEngine {
   // How often a waiting thread wakes to heartbeat and check the time limit.
   private static final long POLL_MILLIS = 1000;
 
+  // How long a run waits for an engine that stopped answering while its container ran (a restart takes seconds)
+  // before the attempt fails as an infrastructure error.
+  static final Duration ENGINE_RETURN_WAIT = Duration.ofMinutes(5);
+
   private final DockerClient docker;
   // Builds go through the HTTP client directly: docker-java's build command has no CPU quota or cgroup parent.
   private final DockerHttpClient http;
@@ -222,7 +226,8 @@ public class DockerContainerEngine implements ContainerEngine {
     };
     try (LogFollower follower = new LogFollower(spec.logFile(), logLine, spec.maxLogBytes())) {
       docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
-      boolean timedOut = !awaitExit(id, left, guardedHeartbeat);
+      Exit exit = awaitExit(id, left, guardedHeartbeat);
+      boolean timedOut = exit == Exit.LIMIT;
       if (timedOut) {
         killQuietly(id);
         awaitExit(id, Duration.ofSeconds(30), guardedHeartbeat);
@@ -231,7 +236,13 @@ public class DockerContainerEngine implements ContainerEngine {
       InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
       int exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
       boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
-      return new RunOutcome(exitCode, timedOut, oom);
+      if (exit == Exit.WHILE_ENGINE_AWAY && exitCode != 0) {
+        // An engine that stops kills its containers: the exit code is the engine's doing, not the program's answer.
+        log.warn("container {} ended with code {} while the engine was not answering: the engine restarted",
+            spec.containerName(), exitCode);
+        return new RunOutcome(exitCode, false, false, true);
+      }
+      return new RunOutcome(exitCode, timedOut, oom, false);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the log of container " + id, e);
     }
@@ -324,24 +335,54 @@ public class DockerContainerEngine implements ContainerEngine {
     return create.exec().getId();
   }
 
+  /** How a wait for a container ended. */
+  private enum Exit {
+    /** The container exited while the engine answered throughout. */
+    EXITED,
+    /** The container was found exited after the engine had stopped answering: the engine may have killed it. */
+    WHILE_ENGINE_AWAY,
+    /** The time limit passed first. */
+    LIMIT
+  }
+
   /**
-   * Waits for the container to exit, heartbeating once a second; false when the limit passed first. It asks the
-   * engine for the container's state rather than holding a wait stream open: a stream that ends early (a dropped
-   * connection) would otherwise look like an exit.
+   * Waits for the container to exit, heartbeating once a second. It asks the engine for the container's state rather
+   * than holding a wait stream open: a stream that ends early (a dropped connection) would otherwise look like an
+   * exit. An engine that stops answering (it is restarting) is waited for, heartbeating meanwhile, for at most
+   * {@link #ENGINE_RETURN_WAIT}; a container found exited after that tells {@link Exit#WHILE_ENGINE_AWAY}.
    */
-  private boolean awaitExit(String id, Duration limit, Runnable heartbeat) {
+  private Exit awaitExit(String id, Duration limit, Runnable heartbeat) {
     long deadline = System.nanoTime() + limit.toNanos();
+    long awaySince = 0;
+    boolean wasAway = false;
     while (true) {
-      Boolean running = docker.inspectContainerCmd(id).exec().getState().getRunning();
-      if (!Boolean.TRUE.equals(running)) {
-        return true;
+      boolean answered;
+      boolean running = false;
+      try {
+        running = Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+        answered = true;
+      } catch (NotFoundException gone) {
+        throw gone;
+      } catch (RuntimeException unreachable) {
+        if (!wasAway) {
+          log.warn("the engine stopped answering while container {} ran: {}", id, unreachable.getMessage());
+          awaySince = System.nanoTime();
+          wasAway = true;
+        } else if (System.nanoTime() - awaySince > ENGINE_RETURN_WAIT.toNanos()) {
+          throw unreachable;
+        }
+        answered = false;
+      }
+      if (answered && !running) {
+        return wasAway ? Exit.WHILE_ENGINE_AWAY : Exit.EXITED;
       }
       heartbeat.run();
-      if (System.nanoTime() >= deadline) {
-        return false;
+      if (answered && System.nanoTime() >= deadline) {
+        return Exit.LIMIT;
       }
       try {
-        Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        Thread.sleep(answered ? Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))
+            : POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for container " + id, e);
