@@ -236,10 +236,11 @@ public class DockerContainerEngine implements ContainerEngine {
       InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
       int exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
       boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
-      if (exit == Exit.WHILE_ENGINE_AWAY && exitCode != 0) {
+      if (!timedOut && !oom && exitCode != 0
+          && (exit == Exit.WHILE_ENGINE_AWAY || killedFromOutside(id, state.getStartedAt()))) {
         // An engine that stops kills its containers: the exit code is the engine's doing, not the program's answer.
-        log.warn("container {} ended with code {} while the engine was not answering: the engine restarted",
-            spec.containerName(), exitCode);
+        log.warn("container {} ended with code {} because the engine stopped it ({})", spec.containerName(), exitCode,
+            exit == Exit.WHILE_ENGINE_AWAY ? "the engine did not answer meanwhile" : "it recorded a kill");
         return new RunOutcome(exitCode, false, false, true);
       }
       return new RunOutcome(exitCode, timedOut, oom, false);
@@ -333,6 +334,43 @@ public class DockerContainerEngine implements ContainerEngine {
       create.withCmd(spec.command());
     }
     return create.exec().getId();
+  }
+
+  /**
+   * True when the engine recorded a kill of the container since it started: an engine that stops or restarts sends
+   * each container its stop signal and then SIGKILL, each a "kill" event, while it still answers (so the run sees
+   * the container exit before the engine goes away). Reprise kills a container only for its time limit or a
+   * cancelled job, which the caller knows apart; a program's own crash or OOM is no kill event. An engine that
+   * cannot say, having gone away just as the container died, is taken to have stopped it.
+   */
+  private boolean killedFromOutside(String id, String startedAt) {
+    long since;
+    try {
+      since = Instant.parse(startedAt).getEpochSecond() - 1;
+    } catch (RuntimeException unknown) {
+      since = Instant.now().getEpochSecond() - Duration.ofDays(1).toSeconds();
+    }
+    List<String> kills = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      docker.eventsCmd().withContainerFilter(id).withEventFilter("kill").withSince(String.valueOf(since))
+          .withUntil(String.valueOf(Instant.now().getEpochSecond() + 1))
+          .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Event event) {
+              kills.add(String.valueOf(event.getActor() == null ? null : event.getActor().getAttributes()));
+            }
+          }).awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the events of container " + id, e);
+    } catch (RuntimeException unreachable) {
+      log.warn("could not read the events of container {}: {}", id, unreachable.getMessage());
+      return true;
+    }
+    if (!kills.isEmpty()) {
+      log.info("the engine recorded kills of container {}: {}", id, kills);
+    }
+    return !kills.isEmpty();
   }
 
   /** How a wait for a container ended. */

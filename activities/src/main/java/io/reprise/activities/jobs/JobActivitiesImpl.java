@@ -303,10 +303,10 @@ public class JobActivitiesImpl implements JobActivities {
     if (outcome.engineRestarted()) {
       // Not retried: the program got part way and may have changed /work, so a second run would not start from the
       // compendium, and would run the program twice. A re-run of the job starts clean.
-      throw ApplicationFailure.newNonRetryableFailure("the Docker engine restarted while the program ran and "
-          + "stopped it (exit code " + outcome.exitCode() + " is the engine's, not the program's); the program did "
-          + "not finish and was not started again, since it may have changed /work: re-run the job\n" + tail,
-          ENGINE_RESTARTED);
+      throw ApplicationFailure.newNonRetryableFailure("the Docker engine stopped the program's container (the "
+          + "engine was restarting or stopping; exit code " + outcome.exitCode() + " is the engine's, not the "
+          + "program's); the program did not finish and was not started again, since it may have changed /work: "
+          + "re-run the job\n" + tail, ENGINE_RESTARTED);
     }
     if (outcome.timedOut()) {
       throw JobFailure.EXECUTION_FAILED.failure("timed out after " + run.timeoutSeconds() + " s\n" + tail,

@@ -79,6 +79,33 @@ class EngineRestartTest {
     assertEquals(137, outcome.exitCode());
   }
 
+  /**
+   * What a restarting engine does first, while it still answers: it stops its containers (SIGTERM, which a shell
+   * as PID 1 ignores, then SIGKILL). The run sees the container exit 137 and must not take that for the program's
+   * answer; before it looked at the engine's kill events, it did ("exited with code 137", bench/chaos).
+   */
+  @Test
+  void aContainerTheEngineStopsWhileItStillAnswersIsReportedAsStoppedByTheEngine() {
+    AtomicInteger heartbeats = new AtomicInteger();
+
+    RunOutcome outcome = real.run(spec(List.of("sleep", "60")), line -> { }, () -> {
+      if (heartbeats.incrementAndGet() == 2) {
+        real.client().stopContainerCmd(name).withTimeout(1).exec();
+      }
+    });
+
+    assertTrue(outcome.engineRestarted(), "the stop was the engine's: " + outcome);
+    assertEquals(137, outcome.exitCode());
+  }
+
+  @Test
+  void aProgramThatFailsOnItsOwnKeepsItsExitCode() {
+    RunOutcome outcome = real.run(spec(List.of("sh", "-c", "sleep 2; exit 3")), line -> { }, () -> { });
+
+    assertFalse(outcome.engineRestarted(), outcome.toString());
+    assertEquals(3, outcome.exitCode());
+  }
+
   @Test
   void aProgramThatFinishedWhileTheEngineWasAwayKeepsItsOutcome() {
     AtomicBoolean engineAway = new AtomicBoolean();
