@@ -4,12 +4,45 @@
 REPRISE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${REPRISE_STATE:-$REPRISE_ROOT/.state}
 
+# A stack's settings: its ports and which Docker engine it uses. Each comes from the environment, else from the
+# state folder's stack.settings (which 'docker/stack up' writes, so that later commands on that folder need no
+# environment), else the default. The defaults are the one stack most users run; a second stack beside it (the chaos
+# bench's, which kills and restarts its servers) takes a state folder, ports and an engine of its own:
+#   REPRISE_TEMPORAL_PORT (7233), REPRISE_TEMPORAL_UI_PORT (8233), REPRISE_TEMPORAL_HTTP_PORT (7243),
+#   REPRISE_TEMPORAL_METRICS_PORT (7244), REPRISE_MINIO_PORT (9000), REPRISE_MINIO_CONSOLE_PORT (9001),
+#   REPRISE_DOCKER_ENGINE: 'shared' (the machine's engine, /var/run/docker.sock, or DOCKER_HOST) or 'own' (a dockerd
+#   with its data, run folder and socket in the state folder: unix://$STATE/docker/docker.sock).
+STACK_SETTINGS=(REPRISE_TEMPORAL_PORT REPRISE_TEMPORAL_UI_PORT REPRISE_TEMPORAL_HTTP_PORT REPRISE_TEMPORAL_METRICS_PORT
+  REPRISE_MINIO_PORT REPRISE_MINIO_CONSOLE_PORT REPRISE_DOCKER_ENGINE)
+if [[ -f $STATE/stack.settings ]]; then
+  while IFS='=' read -r name value; do
+    [[ " ${STACK_SETTINGS[*]} " == *" $name "* && -z ${!name:-} ]] && printf -v "$name" '%s' "$value"
+  done <"$STATE/stack.settings"
+fi
+TEMPORAL_PORT=${REPRISE_TEMPORAL_PORT:-7233}
+TEMPORAL_UI_PORT=${REPRISE_TEMPORAL_UI_PORT:-8233}
+TEMPORAL_HTTP_PORT=${REPRISE_TEMPORAL_HTTP_PORT:-7243}
+TEMPORAL_METRICS_PORT=${REPRISE_TEMPORAL_METRICS_PORT:-7244}
+MINIO_PORT=${REPRISE_MINIO_PORT:-9000}
+MINIO_CONSOLE_PORT=${REPRISE_MINIO_CONSOLE_PORT:-9001}
+DOCKER_ENGINE=${REPRISE_DOCKER_ENGINE:-shared}
+[[ $DOCKER_ENGINE == shared || $DOCKER_ENGINE == own ]] || {
+  printf '[reprise] error: REPRISE_DOCKER_ENGINE is shared or own, not %s\n' "$DOCKER_ENGINE" >&2
+  exit 2
+}
+# The engine base images are copied from when this stack has an engine of its own (docker save | docker load).
+SHARED_DOCKER_HOST=${REPRISE_SHARED_DOCKER_HOST:-unix:///var/run/docker.sock}
+if [[ $DOCKER_ENGINE == own ]]; then
+  # Every docker command of the scripts, and the API and worker (docker-java reads DOCKER_HOST), use this engine.
+  export DOCKER_HOST=unix://$STATE/docker/docker.sock
+fi
+
 # Servers listen on loopback only; these are the addresses the whole project uses.
-TEMPORAL_ADDRESS=127.0.0.1:7233
-TEMPORAL_UI=http://127.0.0.1:8233
-TEMPORAL_HTTP=http://127.0.0.1:7243
-MINIO_ENDPOINT=http://127.0.0.1:9000
-MINIO_CONSOLE=http://127.0.0.1:9001
+TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT
+TEMPORAL_UI=http://127.0.0.1:$TEMPORAL_UI_PORT
+TEMPORAL_HTTP=http://127.0.0.1:$TEMPORAL_HTTP_PORT
+MINIO_ENDPOINT=http://127.0.0.1:$MINIO_PORT
+MINIO_CONSOLE=http://127.0.0.1:$MINIO_CONSOLE_PORT
 
 # Pinned server versions. temporal CLI tags after v1.5.1 carry a replace directive and cannot be go-installed.
 # MinIO ships source only; this is the newest commit (2026-02-12, after the last release tag), spelled as the

@@ -48,6 +48,10 @@ public class DockerContainerEngine implements ContainerEngine {
   // How often a waiting thread wakes to heartbeat and check the time limit.
   private static final long POLL_MILLIS = 1000;
 
+  // How long a run waits for an engine that stopped answering while its container ran (a restart takes seconds)
+  // before the attempt fails as an infrastructure error.
+  static final Duration ENGINE_RETURN_WAIT = Duration.ofMinutes(5);
+
   private final DockerClient docker;
   // Builds go through the HTTP client directly: docker-java's build command has no CPU quota or cgroup parent.
   private final DockerHttpClient http;
@@ -222,7 +226,8 @@ public class DockerContainerEngine implements ContainerEngine {
     };
     try (LogFollower follower = new LogFollower(spec.logFile(), logLine, spec.maxLogBytes())) {
       docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follower);
-      boolean timedOut = !awaitExit(id, left, guardedHeartbeat);
+      Exit exit = awaitExit(id, left, guardedHeartbeat);
+      boolean timedOut = exit == Exit.LIMIT;
       if (timedOut) {
         killQuietly(id);
         awaitExit(id, Duration.ofSeconds(30), guardedHeartbeat);
@@ -231,7 +236,14 @@ public class DockerContainerEngine implements ContainerEngine {
       InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
       int exitCode = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
       boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
-      return new RunOutcome(exitCode, timedOut, oom);
+      if (!timedOut && !oom && exitCode != 0
+          && (exit == Exit.WHILE_ENGINE_AWAY || killedFromOutside(id, state.getStartedAt()))) {
+        // An engine that stops kills its containers: the exit code is the engine's doing, not the program's answer.
+        log.warn("container {} ended with code {} because the engine stopped it ({})", spec.containerName(), exitCode,
+            exit == Exit.WHILE_ENGINE_AWAY ? "the engine did not answer meanwhile" : "it recorded a kill");
+        return new RunOutcome(exitCode, false, false, true);
+      }
+      return new RunOutcome(exitCode, timedOut, oom, false);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the log of container " + id, e);
     }
@@ -325,23 +337,90 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   /**
-   * Waits for the container to exit, heartbeating once a second; false when the limit passed first. It asks the
-   * engine for the container's state rather than holding a wait stream open: a stream that ends early (a dropped
-   * connection) would otherwise look like an exit.
+   * True when the engine recorded a kill of the container since it started: an engine that stops or restarts sends
+   * each container its stop signal and then SIGKILL, each a "kill" event, while it still answers (so the run sees
+   * the container exit before the engine goes away). Reprise kills a container only for its time limit or a
+   * cancelled job, which the caller knows apart; a program's own crash or OOM is no kill event. An engine that
+   * cannot say, having gone away just as the container died, is taken to have stopped it.
    */
-  private boolean awaitExit(String id, Duration limit, Runnable heartbeat) {
+  private boolean killedFromOutside(String id, String startedAt) {
+    long since;
+    try {
+      since = Instant.parse(startedAt).getEpochSecond() - 1;
+    } catch (RuntimeException unknown) {
+      since = Instant.now().getEpochSecond() - Duration.ofDays(1).toSeconds();
+    }
+    List<String> kills = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      docker.eventsCmd().withContainerFilter(id).withEventFilter("kill").withSince(String.valueOf(since))
+          .withUntil(String.valueOf(Instant.now().getEpochSecond() + 1))
+          .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Event event) {
+              kills.add(String.valueOf(event.getActor() == null ? null : event.getActor().getAttributes()));
+            }
+          }).awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the events of container " + id, e);
+    } catch (RuntimeException unreachable) {
+      log.warn("could not read the events of container {}: {}", id, unreachable.getMessage());
+      return true;
+    }
+    if (!kills.isEmpty()) {
+      log.info("the engine recorded kills of container {}: {}", id, kills);
+    }
+    return !kills.isEmpty();
+  }
+
+  /** How a wait for a container ended. */
+  private enum Exit {
+    /** The container exited while the engine answered throughout. */
+    EXITED,
+    /** The container was found exited after the engine had stopped answering: the engine may have killed it. */
+    WHILE_ENGINE_AWAY,
+    /** The time limit passed first. */
+    LIMIT
+  }
+
+  /**
+   * Waits for the container to exit, heartbeating once a second. It asks the engine for the container's state rather
+   * than holding a wait stream open: a stream that ends early (a dropped connection) would otherwise look like an
+   * exit. An engine that stops answering (it is restarting) is waited for, heartbeating meanwhile, for at most
+   * {@link #ENGINE_RETURN_WAIT}; a container found exited after that tells {@link Exit#WHILE_ENGINE_AWAY}.
+   */
+  private Exit awaitExit(String id, Duration limit, Runnable heartbeat) {
     long deadline = System.nanoTime() + limit.toNanos();
+    long awaySince = 0;
+    boolean wasAway = false;
     while (true) {
-      Boolean running = docker.inspectContainerCmd(id).exec().getState().getRunning();
-      if (!Boolean.TRUE.equals(running)) {
-        return true;
+      boolean answered;
+      boolean running = false;
+      try {
+        running = Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+        answered = true;
+      } catch (NotFoundException gone) {
+        throw gone;
+      } catch (RuntimeException unreachable) {
+        if (!wasAway) {
+          log.warn("the engine stopped answering while container {} ran: {}", id, unreachable.getMessage());
+          awaySince = System.nanoTime();
+          wasAway = true;
+        } else if (System.nanoTime() - awaySince > ENGINE_RETURN_WAIT.toNanos()) {
+          throw unreachable;
+        }
+        answered = false;
+      }
+      if (answered && !running) {
+        return wasAway ? Exit.WHILE_ENGINE_AWAY : Exit.EXITED;
       }
       heartbeat.run();
-      if (System.nanoTime() >= deadline) {
-        return false;
+      if (answered && System.nanoTime() >= deadline) {
+        return Exit.LIMIT;
       }
       try {
-        Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        Thread.sleep(answered ? Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))
+            : POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for container " + id, e);

@@ -60,6 +60,9 @@ public class JobActivitiesImpl implements JobActivities {
   private static final Logger log = LoggerFactory.getLogger(JobActivitiesImpl.class);
   private static final String INPUTS = "inputs.json";
 
+  /** The failure type of an execute whose program the Docker engine stopped by restarting: no user error. */
+  public static final String ENGINE_RESTARTED = "ENGINE_RESTARTED";
+
   private final ArtifactStore store;
   private final ContainerEngine engine;
   private final Workspace workspace;
@@ -307,6 +310,14 @@ public class JobActivitiesImpl implements JobActivities {
       // The image's command cannot execute: every attempt would get the same refusal, so the job fails now.
       throw JobFailure.EXECUTION_FAILED.failure("the program could not start: " + e.getMessage());
     }
+    if (outcome.engineRestarted()) {
+      // Not retried: the program got part way and may have changed /work, so a second run would not start from the
+      // compendium, and would run the program twice. A re-run of the job starts clean.
+      throw ApplicationFailure.newNonRetryableFailure("the Docker engine stopped the program's container (the "
+          + "engine was restarting or stopping; exit code " + outcome.exitCode() + " is the engine's, not the "
+          + "program's); the program did not finish and was not started again, since it may have changed /work: "
+          + "re-run the job\n" + tail, ENGINE_RESTARTED);
+    }
     boolean diskFull = !outcome.timedOut() && !outcome.outOfMemory() && run.diskLimit() > 0 && diskFull(jobId);
     metrics.programEnded(outcome.exitCode(), outcome.timedOut() ? JobMetrics.ProgramEnd.TIMED_OUT
         : outcome.outOfMemory() ? JobMetrics.ProgramEnd.OUT_OF_MEMORY
@@ -368,6 +379,43 @@ public class JobActivitiesImpl implements JobActivities {
 
   @Override
   public CleanupResult cleanup(CleanupRequest request) {
+    // Cleanup has a heartbeat timeout, so that a worker killed while uploading is noticed in seconds rather than at
+    // the end of the ten-minute attempt; one upload may take longer than that, so the heartbeat runs on a timer.
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    try (Ticker ignored = new Ticker(context)) {
+      return removeAndStore(request);
+    }
+  }
+
+  /** Heartbeats once a second on a thread of its own until closed, or until Temporal says the attempt is over. */
+  private static final class Ticker implements AutoCloseable {
+    private final Thread thread;
+
+    Ticker(ActivityExecutionContext context) {
+      thread = new Thread(() -> {
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            context.heartbeat(null);
+            Thread.sleep(1000);
+          }
+        } catch (InterruptedException closed) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException over) {
+          // The attempt is over (timed out, or the worker is stopping): its uploads are repeated by the next one.
+          log.debug("cleanup heartbeat stopped: {}", over.getMessage());
+        }
+      }, "cleanup-heartbeat");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
+    }
+  }
+
+  private CleanupResult removeAndStore(CleanupRequest request) {
     String jobId = request.jobId();
     boolean removed = engine.removeContainer(containerName(jobId));
     try {
@@ -378,7 +426,17 @@ public class JobActivitiesImpl implements JobActivities {
       long bytes = 0;
       long newBytes = 0;
       long reusedBytes = 0;
-      if (Files.isDirectory(workspace.jobDir(jobId))) {
+      if (Files.isDirectory(workspace.jobDir(jobId))
+          && !Files.exists(workspace.jobDir(jobId).resolve(INPUTS), LinkOption.NOFOLLOW_LINKS)) {
+        // No record of the compendium's files: validate did not get that far (it failed for the infrastructure's
+        // fault), or an earlier cleanup attempt was deleting the folder when its worker died. Either way there is
+        // nothing this attempt could store truthfully, and the folder must still go.
+        workspace.delete(jobId);
+        lines.add(store.stat(StoreKeys.jobManifest(jobId)).isPresent()
+            ? "an earlier attempt stored the working directory and had begun deleting the job folder; deleted the rest"
+            : "the job folder held no record of the compendium's files (validate did not finish): nothing to upload; "
+                + "deleted it");
+      } else if (Files.isDirectory(workspace.jobDir(jobId))) {
         Path compendium = compendiumDir(jobId, request.compendiumRoot());
         Map<String, FileManifest.Entry> inputs = new HashMap<>();
         FileManifest.read(workspace.jobDir(jobId).resolve(INPUTS)).files()
@@ -436,6 +494,10 @@ public class JobActivitiesImpl implements JobActivities {
         lines.add("uploaded " + uploaded + " logs and records (" + bytes + " bytes) to " + StoreKeys.jobPrefix(jobId)
             + "; manifest.json lists every file with its size and SHA-256, the key of its bytes");
         workspace.delete(jobId);
+      } else if (store.stat(StoreKeys.jobManifest(jobId)).isPresent()) {
+        // An earlier attempt stored everything and deleted the folder, and its worker died before it could report.
+        lines.add("an earlier attempt stored the working directory (" + StoreKeys.jobManifest(jobId)
+            + " is in the store) and deleted the job folder");
       } else {
         lines.add("no job folder on this worker: nothing to upload");
       }

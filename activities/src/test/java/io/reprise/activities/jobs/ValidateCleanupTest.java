@@ -90,6 +90,49 @@ class ValidateCleanupTest {
 
   private record ValidateFailure(Path jobFolder, String message) {}
 
+  /**
+   * A cleanup whose worker is killed while it deletes the job folder (everything stored, manifest.json last) leaves
+   * part of the folder, without inputs.json. The next attempt must not store that remnant: every file in it would
+   * count as an output, and its manifest.json would replace the complete one, so the job's other outputs would be
+   * lost. It deletes the remnant and keeps what the earlier attempt stored.
+   */
+  @Test
+  void cleanupRetriedAfterAnInterruptedDeleteKeepsTheStoredManifest() throws Exception {
+    String job = newId("t");
+    byte[] complete = "{\"files\":[{\"path\":\"results/a.txt\",\"size\":2,\"sha256\":\"x\",\"output\":true}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    store.put(StoreKeys.jobManifest(job), new ByteArrayInputStream(complete), complete.length, "application/json");
+    Path folder = workRoot.resolve(job);
+    Files.createDirectories(folder.resolve("work/results"));
+    Files.writeString(folder.resolve("work/results/half.txt"), "left by an interrupted delete\n");
+
+    JobActivities.CleanupResult result = activities.cleanup(
+        new JobActivities.CleanupRequest(job, "", java.util.List.of("**"), null));
+
+    assertFalse(Files.exists(folder, LinkOption.NOFOLLOW_LINKS), "the remnant stayed");
+    try (java.io.InputStream stored = store.open(StoreKeys.jobManifest(job)).orElseThrow()) {
+      assertEquals(new String(complete, java.nio.charset.StandardCharsets.UTF_8),
+          new String(stored.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "the stored manifest changed");
+    }
+    assertTrue(result.text().contains("an earlier attempt stored the working directory"), result.text());
+  }
+
+  /** A folder that validate left without inputs.json (it failed for the infrastructure's fault) is deleted. */
+  @Test
+  void cleanupOfAFolderThatValidateDidNotFinishDeletesIt() throws Exception {
+    String job = newId("t");
+    Path folder = workRoot.resolve(job);
+    Files.createDirectories(folder.resolve("unpacked"));
+    Files.writeString(folder.resolve("unpacked/Dockerfile"), "FROM reprise/busybox\n");
+
+    JobActivities.CleanupResult result = activities.cleanup(
+        new JobActivities.CleanupRequest(job, "", java.util.List.of("**"), null));
+
+    assertFalse(Files.exists(folder, LinkOption.NOFOLLOW_LINKS), "the folder stayed");
+    assertEquals(0, result.outputFiles());
+    assertTrue(result.text().contains("no record of the compendium's files"), result.text());
+  }
+
   @Test
   void refusedArchiveLeavesNoFolder() {
     ValidateFailure failed = validate(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\n",

@@ -33,14 +33,23 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
 
-  // Infrastructure errors (Docker or MinIO unreachable) retry with backoff for about three minutes before the step
-  // fails, so no job waits forever; user errors are non-retryable failures and are never retried.
-  private static final RetryOptions INFRASTRUCTURE_RETRY = RetryOptions.newBuilder()
+  // Infrastructure errors (Docker or MinIO unreachable) retry with backoff for about three minutes (20 attempts over
+  // 165 s) before the step fails, so no job waits forever; user errors are non-retryable failures and are never
+  // retried. At most 10 s between attempts: a server that comes back (MinIO after a restart) is used within 10 s,
+  // where 30 s made a one-minute outage cost up to half a minute more (bench/chaos).
+  static final RetryOptions INFRASTRUCTURE_RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofSeconds(1))
       .setBackoffCoefficient(2.0)
-      .setMaximumInterval(Duration.ofSeconds(30))
-      .setMaximumAttempts(8)
+      .setMaximumInterval(Duration.ofSeconds(10))
+      .setMaximumAttempts(20)
       .build();
+
+  // Long steps heartbeat every second (the SDK sends at most one per 80 % of this timeout); a worker that died
+  // (kill -9, a lost host) is noticed after this long and the step's next attempt starts on a worker of the same
+  // host. 15 s, where it was a minute: a restarted worker is back in seconds, and bench/chaos measured the minute
+  // as nearly all of what a worker kill cost. A late heartbeat is harmless: execute leaves its container running
+  // and the next attempt takes it over.
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
 
   // A worker that holds a job's folder and has not picked up the job's next step within this time is taken to be
   // gone; the step then fails instead of waiting forever. The validating worker may set another (REPRISE_HOST_WAIT).
@@ -55,28 +64,32 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   // The worker stops a build at its own limit (reprise.build.timeout, 30 minutes by default); an hour only has to
   // exceed it. The build heartbeats with its log tail every second whatever it prints, so a dead worker is noticed
-  // within a minute, and a cancelled job waits until the build has stopped, which takes seconds.
+  // within the heartbeat timeout (the build has no side effects; the next attempt builds again), and a cancelled job
+  // waits until the build has stopped, which takes seconds.
   private static final ActivityOptions COMPILE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(1))
-      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
 
   // The program's own wall-clock limit (at most reprise.execute.max-timeout, six hours) is enforced inside the
-  // activity; this bound only has to exceed it. The heartbeat notices a dead worker within a minute, and waiting
-  // for cancellation to complete means the container is stopped before cleanup starts.
+  // activity; this bound only has to exceed it. The heartbeat notices a dead worker within its timeout, and the next
+  // attempt takes over the running container rather than starting the program again; waiting for cancellation to
+  // complete means the container is stopped before cleanup starts.
   private static final ActivityOptions EXECUTE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofHours(7))
-      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
 
   // Cleanup uploads the working directory; ten minutes per attempt covers large outputs, and it retries like the
-  // others so a MinIO outage delays cleanup rather than losing results.
+  // others so a MinIO outage delays cleanup rather than losing results. It heartbeats on a timer while it uploads,
+  // so a worker killed during cleanup is noticed after the heartbeat timeout, not after the ten minutes.
   private static final ActivityOptions CLEANUP = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(10))
+      .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
       .setRetryOptions(INFRASTRUCTURE_RETRY)
       .build();
 

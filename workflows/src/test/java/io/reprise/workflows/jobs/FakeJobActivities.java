@@ -29,6 +29,9 @@ class FakeJobActivities implements JobActivities {
   private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Supplier<RuntimeException>> failures = new HashMap<>();
   private final Map<String, Integer> transientFailures = new HashMap<>();
+  private final java.util.Set<String> dying = new java.util.HashSet<>();
+  // Released when the test ends, so that an attempt standing for a dead worker does not outlive it.
+  final CountDownLatch released = new CountDownLatch(1);
   private volatile String workerQueue = WORKER_QUEUE;
   private volatile List<String> warnings = List.of();
   private volatile boolean holdExecute;
@@ -44,6 +47,14 @@ class FakeJobActivities implements JobActivities {
   /** The step fails on its first attempts with an infrastructure error, then succeeds. */
   synchronized void failTransiently(String step, int times) {
     transientFailures.put(step, times);
+  }
+
+  /**
+   * The step's first attempt stands for a worker killed during it: it neither heartbeats nor completes, so only a
+   * timeout on Temporal's side ends it. Later attempts succeed.
+   */
+  synchronized void dieDuringFirstAttempt(String step) {
+    dying.add(step);
   }
 
   void answerWorkerQueue(String queue) {
@@ -87,6 +98,18 @@ class FakeJobActivities implements JobActivities {
   private void enter(String step) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     attempts.add(new Attempt(step, info.getActivityTaskQueue(), info.getPriority()));
+    boolean die;
+    synchronized (this) {
+      die = dying.remove(step);
+    }
+    if (die) {
+      try {
+        released.await(5, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("this attempt's worker was dead; its answer must not count");
+    }
     synchronized (this) {
       Integer remaining = transientFailures.get(step);
       if (remaining != null && remaining > 0) {

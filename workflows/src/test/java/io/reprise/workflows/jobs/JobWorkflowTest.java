@@ -58,6 +58,7 @@ class JobWorkflowTest {
 
   @AfterEach
   void tearDown() {
+    activities.released.countDown();
     env.close();
   }
 
@@ -238,13 +239,45 @@ class JobWorkflowTest {
     JobState state = runJob("job-bad-cleanup");
 
     assertEquals(JobStatus.FAILURE, state.status());
-    assertEquals(8, activities.attempts(JobSteps.CLEANUP), "infrastructure errors are retried up to the limit");
+    assertEquals(20, activities.attempts(JobSteps.CLEANUP), "infrastructure errors are retried up to the limit");
     assertTrue(step(state, JobSteps.CLEANUP).text().contains("MinIO refused the upload"));
     JobReport.ExceptionInfo exception = state.report().exception();
     assertNotNull(exception);
     assertEquals(JobSteps.CLEANUP, exception.step());
     assertEquals("java.lang.IllegalStateException", exception.type());
     assertTrue(exception.stack().contains("IllegalStateException"), exception.stack());
+  }
+
+  /**
+   * A worker killed during a step (kill -9: no heartbeat, no answer) is noticed by the step's heartbeat timeout,
+   * and the step's next attempt runs within seconds of workflow time. Cleanup had no heartbeat timeout: its next
+   * attempt came after the ten-minute start-to-close timeout; compile and execute waited a minute.
+   */
+  private void workerKilledDuring(String step) {
+    activities.dieDuringFirstAttempt(step);
+
+    JobState state = runJob("job-worker-killed-during-" + step);
+
+    assertEquals(JobStatus.SUCCESS, state.status());
+    assertEquals(2, activities.attempts(step));
+    Step done = step(state, step);
+    Duration took = Duration.between(Instant.parse(done.start()), Instant.parse(done.end()));
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) <= 0, step + " took " + took + " of workflow time");
+  }
+
+  @Test
+  void aWorkerKilledDuringCompileIsReplacedWithinTwentySeconds() {
+    workerKilledDuring(JobSteps.COMPILE);
+  }
+
+  @Test
+  void aWorkerKilledDuringExecuteIsReplacedWithinTwentySeconds() {
+    workerKilledDuring(JobSteps.EXECUTE);
+  }
+
+  @Test
+  void aWorkerKilledDuringCleanupIsReplacedWithinTwentySeconds() {
+    workerKilledDuring(JobSteps.CLEANUP);
   }
 
   @Test
