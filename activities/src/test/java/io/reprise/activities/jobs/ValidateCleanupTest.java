@@ -22,10 +22,13 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +93,11 @@ class ValidateCleanupTest {
 
   private record ValidateFailure(Path jobFolder, String message) {}
 
+  /** Cleanup of the job with every file an output, as a compendium without a reprise.yml has it. */
+  private JobActivities.CleanupResult cleanupOfEverything(String job) {
+    return activities.cleanup(new JobActivities.CleanupRequest(job, "", List.of("**"), null));
+  }
+
   /**
    * A cleanup whose worker is killed while it deletes the job folder (everything stored, manifest.json last) leaves
    * part of the folder, without inputs.json. The next attempt must not store that remnant: every file in it would
@@ -100,19 +108,18 @@ class ValidateCleanupTest {
   void cleanupRetriedAfterAnInterruptedDeleteKeepsTheStoredManifest() throws Exception {
     String job = newId("t");
     byte[] complete = "{\"files\":[{\"path\":\"results/a.txt\",\"size\":2,\"sha256\":\"x\",\"output\":true}]}"
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
     store.put(StoreKeys.jobManifest(job), new ByteArrayInputStream(complete), complete.length, "application/json");
     Path folder = workRoot.resolve(job);
     Files.createDirectories(folder.resolve("work/results"));
     Files.writeString(folder.resolve("work/results/half.txt"), "left by an interrupted delete\n");
 
-    JobActivities.CleanupResult result = activities.cleanup(
-        new JobActivities.CleanupRequest(job, "", java.util.List.of("**"), null));
+    JobActivities.CleanupResult result = cleanupOfEverything(job);
 
     assertFalse(Files.exists(folder, LinkOption.NOFOLLOW_LINKS), "the remnant stayed");
-    try (java.io.InputStream stored = store.open(StoreKeys.jobManifest(job)).orElseThrow()) {
-      assertEquals(new String(complete, java.nio.charset.StandardCharsets.UTF_8),
-          new String(stored.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "the stored manifest changed");
+    try (InputStream stored = store.open(StoreKeys.jobManifest(job)).orElseThrow()) {
+      assertEquals(new String(complete, StandardCharsets.UTF_8),
+          new String(stored.readAllBytes(), StandardCharsets.UTF_8), "the stored manifest changed");
     }
     assertTrue(result.text().contains("an earlier attempt stored the working directory"), result.text());
   }
@@ -125,8 +132,7 @@ class ValidateCleanupTest {
     Files.createDirectories(folder.resolve("unpacked"));
     Files.writeString(folder.resolve("unpacked/Dockerfile"), "FROM reprise/busybox\n");
 
-    JobActivities.CleanupResult result = activities.cleanup(
-        new JobActivities.CleanupRequest(job, "", java.util.List.of("**"), null));
+    JobActivities.CleanupResult result = cleanupOfEverything(job);
 
     assertFalse(Files.exists(folder, LinkOption.NOFOLLOW_LINKS), "the folder stayed");
     assertEquals(0, result.outputFiles());

@@ -87,7 +87,7 @@ public class JobListing {
     String hintKey = limit + " " + visibilityQuery;
     Key after = null;
     int position = 1;
-    Hint hint = firstPageHints.get(hintKey);
+    Hint hint = null;
     if (query.cursor() != null && !query.cursor().isBlank()) {
       Cursor cursor = Cursor.decode(query.cursor());
       after = cursor.after();
@@ -97,7 +97,6 @@ public class JobListing {
       position = positive("start", query.start(), Integer.MAX_VALUE);
       // o2r's 1-based start: walk the pages up to it. Cursors are the fast way for deep pages.
       int skip = position - 1;
-      hint = null;
       while (skip > 0) {
         Slice skipped = slice(visibilityQuery, after, Math.min(skip, MAX_LIMIT), hint);
         if (skipped.executions().isEmpty()) {
@@ -114,6 +113,8 @@ public class JobListing {
       if (skip > 0) {
         return new Page(List.of(), null, link(query, limit, null, Math.max(1, position - limit)));
       }
+    } else {
+      hint = firstPageHints.get(hintKey);
     }
     Slice page = slice(visibilityQuery, after, limit, hint);
     List<Object> results = new ArrayList<>();
@@ -179,7 +180,7 @@ public class JobListing {
     long previous = -1;
     for (int round = 0; round < GUESSES; round++) {
       Instant from = hint.upper().minus(reach);
-      String window = bounded + " AND StartTime >= '" + from + "'";
+      String window = since(bounded, from);
       long held = count(window);
       if (held >= enough && held <= plenty) {
         // Read the window whole, whatever the count said: jobs created since (a first page's window has no upper
@@ -223,7 +224,7 @@ public class JobListing {
     if (found.size() <= cap) {
       return top(found, limit);
     }
-    return this.window(bounded, after, limit, Key.of(top(found, limit + 1).executions().get(limit)).startTime());
+    return window(bounded, after, limit, oldestOfNewest(found, limit + 1));
   }
 
   // Counts of a guessed window before sampling is used instead.
@@ -255,8 +256,7 @@ public class JobListing {
         return top(sample, limit);
       }
     }
-    Instant oldest = Key.of(top(sample, wanted).executions().get(wanted - 1)).startTime();
-    return window(bounded, after, limit, oldest);
+    return window(bounded, after, limit, oldestOfNewest(sample, wanted));
   }
 
   /**
@@ -268,20 +268,33 @@ public class JobListing {
     int wanted = limit + 1;
     int cap = Math.max(2 * wanted, 64);
     for (int round = 0; ; round++) {
-      String window = bounded + " AND StartTime >= '" + oldest + "'";
+      String window = since(bounded, oldest);
       // The last round reads the window whole, however large; earlier rounds stop at the cap and narrow.
       int max = round < 8 ? cap : Integer.MAX_VALUE - 1;
       List<WorkflowExecutionInfo> found = read(window, after, max + 1, Math.min(MAX_LIMIT, max + 1));
       if (found.size() <= max) {
         return top(found, limit);
       }
-      Instant narrower = Key.of(top(found, wanted).executions().get(wanted - 1)).startTime();
+      Instant narrower = oldestOfNewest(found, wanted);
       if (!narrower.isAfter(oldest)) {
         // As narrow as start times allow: read it whole on the next round.
         round = 8;
       }
       oldest = narrower;
     }
+  }
+
+  /** The query narrowed to executions that started at or after the instant. */
+  private static String since(String query, Instant from) {
+    return query + " AND StartTime >= '" + from + "'";
+  }
+
+  /**
+   * The start time of the {@code wanted}-th newest of some executions (at least that many): at least {@code wanted}
+   * jobs started at or after it, so the newest {@code wanted} of all lie in the window from it on.
+   */
+  private static Instant oldestOfNewest(List<WorkflowExecutionInfo> executions, int wanted) {
+    return Key.of(top(executions, wanted).executions().get(wanted - 1)).startTime();
   }
 
   /** Up to {@code max} executions of a query that sort after the key, read in pages of {@code pageSize}. */

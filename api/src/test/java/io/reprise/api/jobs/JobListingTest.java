@@ -194,6 +194,23 @@ class JobListingTest {
     return new JobListing(temporal);
   }
 
+  private static String id(int i) {
+    return String.format("job%09d", i);
+  }
+
+  /** Jobs 0 to count - 1, job i started at start(i), in an order shuffled by the seed (none when it is 0). */
+  private static List<WorkflowExecutionInfo> jobs(int count, java.util.function.IntFunction<Instant> start,
+      long seed) {
+    List<WorkflowExecutionInfo> executions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      executions.add(execution(id(i), start.apply(i)));
+    }
+    if (seed != 0) {
+      Collections.shuffle(executions, new Random(seed));
+    }
+    return executions;
+  }
+
   private static WorkflowExecutionInfo execution(String id, Instant start) {
     return WorkflowExecutionInfo.newBuilder().setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
         .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()).setNanos(start.getNano())).build();
@@ -204,11 +221,7 @@ class JobListingTest {
     // 600 jobs, three to a microsecond (ties are broken by id), in an order that has nothing to do with creation,
     // so that windows are too wide at first and get narrowed.
     Instant base = Instant.parse("2026-11-29T19:00:00Z");
-    List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    for (int i = 0; i < 600; i++) {
-      executions.add(execution(String.format("job%09d", i), base.plusNanos((i / 3) * 1000L)));
-    }
-    Collections.shuffle(executions, new Random(11));
+    List<WorkflowExecutionInfo> executions = jobs(600, i -> base.plusNanos((i / 3) * 1000L), 11);
     List<String> queries = new ArrayList<>();
     JobListing listing = listingOver(executions, queries);
 
@@ -226,7 +239,7 @@ class JobListingTest {
     List<String> expected = new ArrayList<>();
     for (int i = 599; i >= 0; i--) {
       // Within a microsecond the higher id comes first, and the later microsecond before both.
-      expected.add(String.format("job%09d", i));
+      expected.add(id(i));
     }
     assertEquals(expected, seen);
     assertEquals(86, pages);
@@ -259,7 +272,7 @@ class JobListingTest {
   private static List<String> newestFirst(int count) {
     List<String> expected = new ArrayList<>();
     for (int i = count - 1; i >= 0; i--) {
-      expected.add(String.format("job%09d", i));
+      expected.add(id(i));
     }
     return expected;
   }
@@ -269,11 +282,7 @@ class JobListingTest {
     // One job a second, returned in an order unrelated to creation: the previous page's reach guesses each window,
     // a count or two checks the guess, and the window is read once.
     Instant base = Instant.parse("2026-11-29T19:00:00Z");
-    List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
-    }
-    Collections.shuffle(executions, new Random(5));
+    List<WorkflowExecutionInfo> executions = jobs(1000, i -> base.plusSeconds(i), 5);
     List<String> queries = new ArrayList<>();
     List<String> counts = new ArrayList<>();
     JobListing listing = listingOver(executions, queries, counts);
@@ -300,16 +309,12 @@ class JobListingTest {
     // New jobs are running, and Temporal returns running jobs first: a read that stopped at the count's number
     // would miss the oldest jobs of the window, and the next link would pass them by for good.
     Instant base = Instant.parse("2026-11-29T19:00:00Z");
-    List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
-    }
-    Collections.shuffle(executions, new Random(9));
+    List<WorkflowExecutionInfo> executions = jobs(300, i -> base.plusSeconds(i), 9);
     int[] created = {300};
     boolean[] arriving = {false};
     JobListing listing = listingOver(executions, new ArrayList<>(), new ArrayList<>(), () -> {
       for (int n = 0; arriving[0] && n < 5; n++, created[0]++) {
-        executions.add(0, execution(String.format("job%09d", created[0]), base.plusSeconds(created[0])));
+        executions.add(0, execution(id(created[0]), base.plusSeconds(created[0])));
       }
     });
     listing.list(new JobListing.Query("100", null, null, null, null, null, null));
@@ -330,11 +335,8 @@ class JobListingTest {
     // Bursts: 50 jobs within a millisecond, then an hour of nothing, five times over. A page's reach says little
     // about the next page's, so guesses hold far too few jobs or far too many, and are stretched or shrunk.
     Instant base = Instant.parse("2026-11-29T10:00:00Z");
-    List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    for (int i = 0; i < 250; i++) {
-      executions.add(execution(String.format("job%09d", i), base.plusSeconds(3600L * (i / 50)).plusNanos(i * 1000L)));
-    }
-    Collections.shuffle(executions, new Random(3));
+    List<WorkflowExecutionInfo> executions =
+        jobs(250, i -> base.plusSeconds(3600L * (i / 50)).plusNanos(i * 1000L), 3);
     List<String> queries = new ArrayList<>();
     JobListing listing = listingOver(executions, queries);
 
@@ -350,10 +352,7 @@ class JobListingTest {
   @Test
   void aMadeUpCursorWithAnEndlessReachIsReadAsACenturyNotAnError() {
     Instant base = Instant.parse("2026-11-29T19:00:00Z");
-    List<WorkflowExecutionInfo> executions = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      executions.add(execution(String.format("job%09d", i), base.plusSeconds(i)));
-    }
+    List<WorkflowExecutionInfo> executions = jobs(30, i -> base.plusSeconds(i), 0);
     JobListing listing = listingOver(executions, new ArrayList<>());
     // The check is not a secret: anyone can make a cursor with any reach.
     String cursor = new JobListing.Cursor(new JobListing.Key(base.plusSeconds(20), "job000000020"), 11,
