@@ -167,3 +167,13 @@ ensure_build_tools() {
     apt_install "${missing[@]}"
   fi
 }
+
+# The dashboard's browser tests (DashboardIT) drive Debian's Chromium headless through its ChromeDriver.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+  fi
+}

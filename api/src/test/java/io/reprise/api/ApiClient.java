@@ -156,6 +156,15 @@ final class ApiClient {
     return startJob(uploadCompendium(compendium));
   }
 
+  /** Uploads the compendium and starts a job on it for this client's own user (no "user" field). */
+  String runOwn(byte[] compendium) throws IOException, InterruptedException {
+    String compendiumId = uploadCompendium(compendium);
+    return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("compendium_id=" + compendiumId)).build(), 201)
+        .get("job_id").asText();
+  }
+
   JsonNode view(String jobId) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/job/" + jobId)).GET().build(), 200);
   }

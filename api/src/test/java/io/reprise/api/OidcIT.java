@@ -17,6 +17,17 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.reprise.activities.Compendia;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +68,111 @@ class OidcIT {
       exchange.getResponseBody().write(jwks);
       exchange.close();
     });
+    // The sign-in a browser does (the dashboard's): discovery, an authorization endpoint that signs "oliver" in at
+    // once and sends the browser back with a code, and a token endpoint that trades the code, with the PKCE
+    // verifier whose SHA-256 was the challenge, for a JWT.
+    provider.createContext("/realms/reprise-it/.well-known/openid-configuration", exchange -> {
+      byte[] document = JSON.writeValueAsBytes(Map.of("issuer", ISSUER, "authorization_endpoint", ISSUER + "/auth",
+          "token_endpoint", ISSUER + "/token", "jwks_uri", ISSUER + "/certs"));
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, document.length);
+      exchange.getResponseBody().write(document);
+      exchange.close();
+    });
+    provider.createContext("/realms/reprise-it/auth", exchange -> {
+      Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+      boolean good = "code".equals(query.get("response_type")) && "reprise".equals(query.get("client_id"))
+          && "S256".equals(query.get("code_challenge_method")) && query.get("code_challenge") != null
+          && (ApiClient.BASE + "/").equals(query.get("redirect_uri")) && query.get("state") != null;
+      if (!good) {
+        exchange.sendResponseHeaders(400, -1);
+        exchange.close();
+        return;
+      }
+      String code = UUID.randomUUID().toString();
+      CODES.put(code, query.get("code_challenge"));
+      exchange.getResponseHeaders().add("Location", query.get("redirect_uri") + "?code=" + code + "&state="
+          + URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(302, -1);
+      exchange.close();
+    });
+    provider.createContext("/realms/reprise-it/token", exchange -> {
+      Map<String, String> body = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String challenge = CODES.remove(String.valueOf(body.get("code")));
+      exchange.getResponseHeaders().add("Access-Control-Allow-Origin", ApiClient.BASE);
+      byte[] answer;
+      int status;
+      try {
+        String verifier = String.valueOf(body.get("code_verifier"));
+        String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
+            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        if (challenge != null && challenge.equals(expected) && "authorization_code".equals(body.get("grant_type"))
+            && "reprise".equals(body.get("client_id"))) {
+          answer = JSON.writeValueAsBytes(Map.of("access_token", valid("oliver", List.of("auditor")),
+              "token_type", "Bearer", "expires_in", 600));
+          status = 200;
+        } else {
+          answer = JSON.writeValueAsBytes(Map.of("error", "invalid_grant"));
+          status = 400;
+        }
+      } catch (Exception e) {
+        throw new java.io.IOException(e);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
     provider.start();
+  }
+
+  private static final Map<String, String> CODES = new ConcurrentHashMap<>();
+
+  private static Map<String, String> form(String text) {
+    Map<String, String> values = new HashMap<>();
+    if (text != null) {
+      for (String pair : text.split("&")) {
+        int equals = pair.indexOf('=');
+        if (equals > 0) {
+          values.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void theDashboardSignsInWithTheProviderByAuthorizationCodeWithPkce() throws Exception {
+    // The API reads the provider's discovery document when asked (again 5 s after it could not); wait until it
+    // offers the sign-in.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    JsonNode options;
+    do {
+      options = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(get("/api/v1/auth/options"),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      if (options.path("oidc").isObject() || System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(250);
+    } while (true);
+    assertEquals(ISSUER + "/auth", options.path("oidc").path("authorization_endpoint").asText(), options.toString());
+    assertEquals("reprise", options.path("oidc").path("client_id").asText());
+
+    WebDriver browser = Browsers.chromium();
+    try {
+      browser.get(ApiClient.BASE + "/");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+          By.xpath("//button[starts-with(normalize-space(), 'Sign in with')]"))).click();
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+          By.cssSelector("[data-user='oliver']")));
+      assertTrue(browser.findElement(By.cssSelector(".role")).getText().contains("auditor"));
+      assertTrue(browser.findElements(By.linkText("Run")).isEmpty(), "an auditor uploads nothing");
+      assertTrue(!browser.findElements(By.linkText("Audits")).isEmpty(), "an auditor audits");
+      assertEquals(ApiClient.BASE + "/", browser.getCurrentUrl().replaceAll("#.*", ""), "the code left the URL");
+    } finally {
+      browser.quit();
+    }
   }
 
   @AfterAll

@@ -113,6 +113,10 @@ public class SecurityConfiguration {
             // The request dispatch was authorized already; the error page and async completions follow it.
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
             .requestMatchers(HttpMethod.GET, "/api/v1/health", "/v3/api-docs", "/v3/api-docs/**").permitAll()
+            // The dashboard's static files and how it may sign in: what they show comes from the API, with the
+            // signed-in user's token.
+            .requestMatchers(HttpMethod.GET, "/", "/index.html", "/ui/**", "/webjars/**",
+                "/api/v1/auth/options").permitAll()
             .requestMatchers("/error").permitAll()
             .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole(operator)
             // Metrics (/actuator/prometheus, the only endpoint served) are the operators'; so is anything else

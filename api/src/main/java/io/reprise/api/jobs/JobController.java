@@ -125,6 +125,22 @@ class JobController {
     logs.writeTo(response.getOutputStream());
   }
 
+  /**
+   * Every stored file of the job as one zip ({@code <job id>/work/...}, {@code logs/...}, {@code manifest.json},
+   * {@code provenance.json}), written on this thread as it is read from the store, as the logs are.
+   */
+  @GetMapping(value = "/{id}/archive", produces = "application/zip")
+  @ApiResponse(responseCode = "200", description = "OK",
+      content = @Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
+  void archive(@PathVariable String id, HttpServletResponse response) throws IOException {
+    StreamingResponseBody archive = jobs.archive(Caller.current(), id);
+    response.setContentType("application/zip");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+        ContentDisposition.attachment().filename(id + ".zip").build().toString());
+    archive.writeTo(response.getOutputStream());
+  }
+
   /** With follow=true: server-sent events of step changes and new log lines until the job ends. */
   @GetMapping(value = "/{id}/logs", params = "follow=true", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter followLogs(@PathVariable String id) {

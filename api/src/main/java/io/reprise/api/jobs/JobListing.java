@@ -50,7 +50,7 @@ public class JobListing {
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
-  private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created", "priority");
+  private static final Set<String> FIELDS = Set.of("status", "user", "compendium_id", "created", "finished", "priority");
   private static final Set<String> STATUSES = Set.of("success", "failure", "running");
 
   private static final Duration MIN_SPAN = Duration.ofMillis(1);
@@ -390,6 +390,8 @@ public class JobListing {
             text(converter, attributes.get(JobSearchAttributes.COMPENDIUM_ID.getName())));
         case "created" -> item.put("created", Instant.ofEpochSecond(info.getStartTime().getSeconds(),
             info.getStartTime().getNanos()).toString());
+        case "finished" -> item.put("finished", info.hasCloseTime() ? Instant.ofEpochSecond(
+            info.getCloseTime().getSeconds(), info.getCloseTime().getNanos()).toString() : null);
         case "priority" -> item.put("priority", priority(converter, info));
         default -> throw new IllegalStateException("unchecked field " + field);
       }

@@ -46,6 +46,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -579,6 +581,44 @@ public class JobService {
       results.add(new JobView.Result("IMAGE", state.imageId(), imageMeta));
     }
     return results;
+  }
+
+  /**
+   * Every stored file of the job (its working directory as cleanup kept it, its logs and records) as one zip under
+   * a folder named after the job, streamed from the store a file at a time. A file that went from the store
+   * between the listing and its turn is left out and named in {@code MISSING.txt}, since the answer has started.
+   */
+  public StreamingResponseBody archive(Caller caller, String jobId) {
+    if (!Ids.isValid(jobId)) {
+      throw ApiException.notFound("no job with id " + jobId);
+    }
+    requireVisible(caller, jobId);
+    List<JobFiles.JobFile> files = jobFiles.list(jobId);
+    if (files.isEmpty()) {
+      throw ApiException.notFound("job " + jobId + " has no stored files yet: they are stored when it ends");
+    }
+    return out -> {
+      List<String> missing = new ArrayList<>();
+      try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+        for (JobFiles.JobFile file : files) {
+          Optional<InputStream> stored = store.open(file.key(), 0, file.size());
+          if (stored.isEmpty()) {
+            missing.add(file.path());
+            continue;
+          }
+          zip.putNextEntry(new ZipEntry(jobId + "/" + file.path()));
+          try (InputStream in = stored.get()) {
+            in.transferTo(zip);
+          }
+          zip.closeEntry();
+        }
+        if (!missing.isEmpty()) {
+          zip.putNextEntry(new ZipEntry(jobId + "/MISSING.txt"));
+          zip.write(("no longer stored:\n" + String.join("\n", missing) + "\n").getBytes(StandardCharsets.UTF_8));
+          zip.closeEntry();
+        }
+      }
+    };
   }
 
   /** A stored file of a job: its size, content type, and the store key of its bytes. */

@@ -1,0 +1,341 @@
+package io.reprise.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.reprise.activities.Compendia;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web dashboard in a real browser: Debian's Chromium, headless, driven through its ChromeDriver with Selenium,
+ * against the real API and workers of the test instance. Each test signs in as a user of its own role, does what a
+ * person would (upload the example, watch the timeline, open a result, follow a log, cancel, compare, audit) and
+ * reads the page, never the API, for its verdict; the API is used only to set the scene. Every page is saved as a
+ * screenshot under target/screenshots (the README shows them).
+ */
+class DashboardIT {
+
+  private static final Path SHOTS = Path.of("target", "screenshots");
+  private static WebDriver browser;
+  private static String successJob;
+
+  private final ApiClient operator = new ApiClient();
+
+  @BeforeAll
+  static void startBrowser() throws IOException {
+    Files.createDirectories(SHOTS);
+    browser = Browsers.chromium();
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @BeforeEach
+  void freshPage() {
+    browser.manage().window().setSize(new Dimension(1280, 800));
+    browser.get(ApiClient.BASE + "/");
+    ((JavascriptExecutor) browser).executeScript("sessionStorage.clear(); localStorage.clear();");
+  }
+
+  @AfterEach
+  void signOut() {
+    ((JavascriptExecutor) browser).executeScript("sessionStorage.clear(); localStorage.clear();");
+  }
+
+  private WebDriverWait waitUpTo(Duration limit) {
+    WebDriverWait wait = new WebDriverWait(browser, limit, Duration.ofMillis(200));
+    return wait;
+  }
+
+  private void signIn(String user, String role) {
+    browser.get(ApiClient.BASE + "/");
+    WebElement token = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.id("token")));
+    token.sendKeys(ApiClient.token(user, role));
+    token.sendKeys(Keys.ENTER);
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-user='" + user + "']")));
+  }
+
+  private void open(String hash) {
+    browser.get(ApiClient.BASE + "/#" + hash);
+  }
+
+  /** Saves the whole page, as tall as it is (at most 2,400 px), at the window's width. */
+  private void shot(String name) throws IOException {
+    Dimension window = browser.manage().window().getSize();
+    Long height = (Long) ((JavascriptExecutor) browser).executeScript(
+        "window.scrollTo(0, 0); return document.documentElement.scrollHeight");
+    browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(2400, Math.max(height + 140,
+        window.getHeight()))));
+    try {
+      Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    } finally {
+      browser.manage().window().setSize(window);
+    }
+  }
+
+  private String statusOf(String selector) {
+    return browser.findElement(By.cssSelector(selector)).getAttribute("data-status");
+  }
+
+  private void awaitStatus(String selector, String status, Duration limit) {
+    waitUpTo(limit).until(driver -> {
+      List<WebElement> found = driver.findElements(By.cssSelector(selector));
+      return !found.isEmpty() && status.equals(found.get(0).getAttribute("data-status"));
+    });
+  }
+
+  /** The example job, run once through the page for the tests that need a finished job. */
+  private synchronized String successJob() throws IOException, InterruptedException {
+    if (successJob == null) {
+      ApiClient alice = ApiClient.as("dash-alice", "submitter");
+      successJob = alice.runOwn(Compendia.helloAnalysis());
+      assertEquals("success", alice.awaitEnd(successJob).get("status").asText());
+    }
+    return successJob;
+  }
+
+  @Test
+  void aWrongTokenIsRefusedOnThePageAndARightOneSignsIn() throws IOException {
+    browser.get(ApiClient.BASE + "/");
+    WebElement token = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.id("token")));
+    shot("sign-in");
+    token.sendKeys("rpr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    token.sendKeys(Keys.ENTER);
+    WebElement error = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.id("signin-error")));
+    assertTrue(error.getText().contains("the bearer token is not valid"), error.getText());
+    assertTrue(browser.findElements(By.cssSelector("header.top")).isEmpty(), "no page behind a wrong token");
+
+    // Keyboard only: the field keeps focus; select what is in it, type the right token, press Enter.
+    WebElement field = browser.findElement(By.id("token"));
+    field.sendKeys(Keys.chord(Keys.CONTROL, "a"), ApiClient.token("dash-alice", "submitter"), Keys.ENTER);
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-user='dash-alice']")));
+    // A tab signed in with the default keeps the token for the tab only.
+    Object local = ((JavascriptExecutor) browser).executeScript("return localStorage.getItem('reprise.token')");
+    assertEquals(null, local);
+  }
+
+  @Test
+  void uploadingTheExampleRunsItToSuccessOnTheTimelineAndItsResultOpens() throws Exception {
+    signIn("dash-alice", "submitter");
+    open("/run");
+    Path zip = Files.createTempFile("hello-analysis", ".zip");
+    Files.write(zip, Compendia.helloAnalysis());
+    WebElement archive = waitUpTo(Duration.ofSeconds(10)).until(
+        ExpectedConditions.presenceOfElementLocated(By.id("archive")));
+    archive.sendKeys(zip.toAbsolutePath().toString());
+    shot("run");
+    browser.findElement(By.cssSelector("form.run button[type=submit]")).click();
+    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlMatches("#/job/[a-z0-9]+$"));
+    String jobId = browser.getCurrentUrl().replaceAll(".*#/job/", "");
+
+    awaitStatus("#job-title .status", "success", Duration.ofMinutes(4));
+    for (String step : List.of("validate", "compile", "execute", "cleanup")) {
+      WebElement row = browser.findElement(By.cssSelector("li.step[data-step='" + step + "']"));
+      assertEquals("success", row.getAttribute("data-status"), step);
+      // Status by label as well as colour: the word is in the row, and the bar's label says it.
+      assertTrue(row.findElement(By.cssSelector(".status")).getText().contains("success"), step);
+      assertTrue(row.findElement(By.cssSelector(".track")).getAttribute("aria-label").contains("success"), step);
+      assertFalse(row.findElements(By.cssSelector(".bar")).isEmpty(), step + " has a bar on the time axis");
+    }
+
+    WebElement file = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+        By.cssSelector("button[data-path='work/results/summary.txt']")));
+    file.click();
+    WebElement preview = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".preview pre.preview-text")));
+    String expected = operator.data(jobId, "work/results/summary.txt");
+    waitUpTo(Duration.ofSeconds(10)).until(driver -> !preview.getText().isBlank());
+    assertEquals(expected.strip(), preview.getText().strip());
+    browser.findElement(By.cssSelector("details.panel summary")).click();
+    shot("job");
+
+    // The CSV input previews as a table; its folder opens from the keyboard.
+    WebElement folder = browser.findElement(By.xpath("//summary[normalize-space()='data/']"));
+    folder.sendKeys(Keys.ENTER);
+    waitUpTo(Duration.ofSeconds(5)).until(ExpectedConditions.elementToBeClickable(
+        By.cssSelector("button[data-path='work/data/measurements.csv']"))).sendKeys(Keys.ENTER);
+    WebElement table = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".preview table.csv")));
+    assertTrue(table.findElements(By.cssSelector("tbody tr")).size() >= 7, table.getText());
+  }
+
+  @Test
+  void anUploadThatFailsTheChecksIsExplainedNextToTheFile() throws Exception {
+    signIn("dash-alice", "submitter");
+    open("/run");
+    Path zip = Files.createTempFile("no-dockerfile", ".zip");
+    Files.write(zip, Compendia.zip(Map.of("analysis.py", "print(1)\n")));
+    waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("archive")))
+        .sendKeys(zip.toAbsolutePath().toString());
+    browser.findElement(By.cssSelector("form.run button[type=submit]")).click();
+    WebElement error = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.id("upload-error")));
+    assertTrue(error.getText().contains("Dockerfile"), error.getText());
+    assertEquals("upload-error", browser.findElement(By.id("archive")).getAttribute("aria-describedby"));
+    assertTrue(browser.getCurrentUrl().endsWith("#/run"), "stays on the form: " + browser.getCurrentUrl());
+    shot("run-error");
+  }
+
+  @Test
+  void aRunningJobsLogIsFollowedLiveAndTheJobIsCancelledFromThePage() throws Exception {
+    ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    // A program that prints a numbered line a second for two minutes: lines must show while it runs.
+    String jobId = alice.runOwn(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\n"
+        + "CMD [\"sh\", \"-c\", \"i=0; while [ $i -lt 120 ]; do i=$((i+1)); echo tick-$i; sleep 1; done\"]\n")));
+    signIn("dash-alice", "submitter");
+    open("/job/" + jobId);
+    WebElement log = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("pre.log")));
+    waitUpTo(Duration.ofMinutes(3)).until(driver -> log.getText().contains("tick-3"));
+    assertEquals("running", statusOf("#job-title .status"), "the log arrived while the job ran");
+    assertEquals("following", browser.findElement(By.cssSelector(".log-state")).getAttribute("data-state"));
+    assertEquals("running", statusOf("li.step[data-step='execute']"));
+    shot("job-running");
+
+    browser.findElement(By.xpath("//button[normalize-space()='Cancel job']")).click();
+    awaitStatus("#job-title .status", "failure", Duration.ofMinutes(2));
+    WebElement execute = browser.findElement(By.cssSelector("li.step[data-step='execute']"));
+    assertTrue(execute.getText().contains("cancelled"), execute.getText());
+    assertEquals("dash-alice", alice.view(jobId).get("cancelled_by").asText());
+  }
+
+  @Test
+  void theJobListShowsEachJobsStatusSubmitterAndDurationAndFilters() throws Exception {
+    String jobId = successJob();
+    signIn("dash-alice", "submitter");
+    open("/jobs?status=success");
+    WebElement row = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("tr[data-job='" + jobId + "']")));
+    List<WebElement> cells = row.findElements(By.tagName("td"));
+    assertTrue(cells.get(1).getText().contains("success"), cells.get(1).getText());
+    assertEquals("dash-alice", cells.get(2).getText());
+    assertTrue(cells.get(5).getText().matches("[0-9.]+ s|\\d+ min \\d+ s"), cells.get(5).getText());
+    for (WebElement status : browser.findElements(By.cssSelector("table.jobs tbody .status"))) {
+      assertEquals("success", status.getAttribute("data-status"));
+    }
+    // A submitter has no user filter, no Audits page in the menu, and is told so when going there by hand.
+    assertTrue(browser.findElements(By.name("user")).isEmpty());
+    assertTrue(browser.findElements(By.linkText("Audits")).isEmpty());
+    shot("jobs");
+    open("/audits");
+    WebElement refused = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("main [role=alert]")));
+    assertTrue(refused.getText().contains("may not use"), refused.getText());
+
+    // Everything came from this origin: no CDN, nothing fetched from elsewhere.
+    open("/jobs");
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.jobs")));
+    @SuppressWarnings("unchecked")
+    List<String> resources = (List<String>) ((JavascriptExecutor) browser).executeScript(
+        "return performance.getEntriesByType('resource').map(e => e.name)");
+    assertFalse(resources.isEmpty());
+    for (String resource : resources) {
+      assertTrue(resource.startsWith(ApiClient.BASE + "/"), resource);
+    }
+
+    // A narrow window: the page reflows, nothing but the tables' own scroll boxes is wider than the window.
+    browser.manage().window().setSize(new Dimension(420, 860));
+    waitUpTo(Duration.ofSeconds(5)).until(driver -> ((Long) ((JavascriptExecutor) driver).executeScript(
+        "return window.innerWidth")) < 500);
+    Long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+        "return document.documentElement.scrollWidth - window.innerWidth");
+    assertTrue(overflow <= 0, "the page is " + overflow + " px wider than the window");
+    shot("jobs-narrow");
+  }
+
+  @Test
+  void aRerunIsComparedFileByFileAndAnAuditReadsItsRate() throws Exception {
+    String jobId = successJob();
+    signIn("dash-carol", "auditor");
+    open("/job/" + jobId);
+    WebElement rerun = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+        By.xpath("//button[normalize-space()='Re-run']")));
+    assertTrue(browser.findElements(By.linkText("Run")).isEmpty(), "an auditor uploads nothing");
+    rerun.click();
+    waitUpTo(Duration.ofSeconds(30)).until(driver -> driver.getCurrentUrl().matches(".*#/job/[a-z0-9]+$")
+        && !driver.getCurrentUrl().endsWith(jobId));
+    awaitStatus("#job-title .status", "success", Duration.ofMinutes(4));
+    browser.findElement(By.linkText("compare with it")).click();
+    WebElement verdict = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("p.verdict")));
+    assertEquals("reproduced", verdict.getAttribute("data-verdict"));
+    WebElement summary = browser.findElement(By.cssSelector("tr[data-path='results/summary.txt'] .status"));
+    assertEquals("identical", summary.getAttribute("data-status"));
+    shot("compare");
+
+    open("/audits");
+    WebElement ids = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+        By.name("job_ids")));
+    ids.sendKeys(jobId);
+    shot("audits");
+    browser.findElement(By.cssSelector("form.audit-form button[type=submit]")).click();
+    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlMatches("#/audit/[a-z0-9]+$"));
+    WebElement progress = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.tagName("progress")));
+    assertEquals("1", progress.getAttribute("max"), "a progress bar over the audit's one job");
+    WebElement rate = waitUpTo(Duration.ofMinutes(4)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector(".rate-value")));
+    assertEquals("100%", rate.getText());
+    assertEquals("1", rate.getAttribute("data-rate"));
+    WebElement chart = browser.findElement(By.cssSelector("figure.chart svg"));
+    assertTrue(chart.getAttribute("aria-label").contains("1 reproduced"), chart.getAttribute("aria-label"));
+    WebElement row = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));
+    assertTrue(row.getText().contains("reproduced"), row.getText());
+    shot("audit");
+    // Each audited job links to its comparison.
+    row.findElement(By.linkText("compare")).click();
+    WebElement audited = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("p.verdict")));
+    assertEquals("reproduced", audited.getAttribute("data-verdict"));
+  }
+
+  @Test
+  void theDashboardsFilesAreServedWithoutATokenAndFencedByAContentSecurityPolicy() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/", "/ui/app.js", "/webjars/preact/dist/preact.min.umd.js")) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), path);
+      String policy = response.headers().firstValue("Content-Security-Policy").orElse("");
+      assertTrue(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), path + ": " + policy);
+    }
+    HttpResponse<String> options = http.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE
+        + "/api/v1/auth/options")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, options.statusCode());
+    JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(options.body());
+    assertTrue(answer.get("token").asBoolean());
+  }
+}
