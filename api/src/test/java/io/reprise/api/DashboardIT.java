@@ -323,6 +323,47 @@ class DashboardIT {
   }
 
   @Test
+  void anotherSubmittersJobShowsOnlyTheApisNotFound() throws Exception {
+    String jobId = successJob();
+    signIn("dash-bob", "submitter");
+    open("/job/" + jobId);
+    WebElement error = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("main .error")));
+    assertTrue(error.getText().contains("no job with id " + jobId), error.getText());
+    assertTrue(browser.findElements(By.cssSelector("li.step")).isEmpty(), "no step of another's job");
+    open("/jobs");
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("table.jobs, p.empty")));
+    assertTrue(browser.findElements(By.cssSelector("tr[data-job='" + jobId + "']")).isEmpty());
+  }
+
+  @Test
+  void theArchiveHoldsEveryStoredFileOfTheJob() throws Exception {
+    String jobId = successJob();
+    ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(alice.authorized(HttpRequest.newBuilder(
+        URI.create(ApiClient.BASE + "/api/v1/job/" + jobId + "/archive")).build()),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    assertEquals("application/zip", response.headers().firstValue("Content-Type").orElse(""));
+    Map<String, String> entries = new java.util.TreeMap<>();
+    try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+        new java.io.ByteArrayInputStream(response.body()))) {
+      for (java.util.zip.ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+        entries.put(entry.getName(), new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    assertEquals(operator.data(jobId, "work/results/summary.txt"), entries.get(jobId + "/work/results/summary.txt"));
+    for (String path : List.of("manifest.json", "provenance.json", "logs/execute.log", "work/Dockerfile")) {
+      assertTrue(entries.containsKey(jobId + "/" + path), path + " in " + entries.keySet());
+    }
+    HttpResponse<String> others = HttpClient.newHttpClient().send(ApiClient.as("dash-bob", "submitter")
+        .authorized(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId + "/archive"))
+        .build()), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, others.statusCode(), "another submitter's job is not there: " + others.body());
+  }
+
+  @Test
   void theDashboardsFilesAreServedWithoutATokenAndFencedByAContentSecurityPolicy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/", "/ui/app.js", "/webjars/preact/dist/preact.min.umd.js")) {

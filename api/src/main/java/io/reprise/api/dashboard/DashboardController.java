@@ -1,6 +1,8 @@
 package io.reprise.api.dashboard;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -9,21 +11,25 @@ import org.springframework.web.bind.annotation.RestController;
 class DashboardController {
 
   /** The provider sign-in in the OAuth names the browser code uses, or null when there is none. */
-  record Options(@JsonProperty("token") boolean token, @JsonProperty("oidc") OidcOption oidc) {}
+  record AuthOptions(@JsonProperty("token") boolean token, @JsonProperty("oidc") OidcSignIn oidc) {}
 
-  record OidcOption(String name, String issuer, @JsonProperty("authorization_endpoint") String authorizationEndpoint,
+  record OidcSignIn(String name, String issuer, @JsonProperty("authorization_endpoint") String authorizationEndpoint,
       @JsonProperty("token_endpoint") String tokenEndpoint, @JsonProperty("client_id") String clientId,
       String scope) {}
 
-  private final SignInOptions signIn;
+  private final ObjectProvider<SignInOptions> signIn;
 
-  DashboardController(SignInOptions signIn) {
+  /** Web slice tests build the controllers without the dashboard's configuration: there is then no provider. */
+  DashboardController(ObjectProvider<SignInOptions> signIn) {
     this.signIn = signIn;
   }
 
-  @GetMapping("/api/v1/auth/options")
-  Options options() {
-    return new Options(true, signIn.oidc().map(oidc -> new OidcOption(oidc.name(), oidc.issuer(),
-        oidc.authorizationEndpoint(), oidc.tokenEndpoint(), oidc.clientId(), oidc.scope())).orElse(null));
+  @GetMapping(value = "/api/v1/auth/options", produces = MediaType.APPLICATION_JSON_VALUE)
+  AuthOptions options() {
+    SignInOptions options = signIn.getIfAvailable();
+    OidcSignIn oidc = options == null ? null : options.oidc().map(found -> new OidcSignIn(found.name(),
+        found.issuer(), found.authorizationEndpoint(), found.tokenEndpoint(), found.clientId(), found.scope()))
+        .orElse(null);
+    return new AuthOptions(true, oidc);
   }
 }
