@@ -147,6 +147,18 @@ function App() {
     return () => window.removeEventListener('hashchange', changed);
   }, []);
 
+  // A new page gets a title of its own and the focus, so a screen reader tells that the page changed.
+  const section = route.parts[0] || 'jobs';
+  useEffect(() => {
+    const names = { jobs: 'Jobs', job: 'Job ' + (route.parts[1] || ''), run: 'Run', compare: 'Compare',
+      audits: 'Audits', audit: 'Audit ' + (route.parts[1] || '') };
+    document.title = (me ? names[section] || 'Reprise' : 'Sign in') + ' \u00B7 Reprise';
+    const main = document.getElementById('main');
+    if (me && main) {
+      main.focus();
+    }
+  }, [section, route.parts[1], me && me.user]);
+
   if (state === 'starting') {
     return h('p', { class: 'boot' }, 'Loading\u2026');
   }

@@ -74,8 +74,8 @@ function StartAudit() {
       h('label', null, 'Status ', h('select', { name: 'status' },
         ['', 'success', 'failure'].map((status) => h('option', { value: status }, status || 'any')))),
       h('label', null, 'User ', h('input', { name: 'user', autocomplete: 'off' })),
-      h('label', null, 'Limit ', h('input', { name: 'limit', type: 'number', min: 1, max: 1000, value: 20 })),
-      h('label', null, 'Parallelism ', h('input', { name: 'parallelism', type: 'number', min: 1, max: 16, value: 2 })),
+      h('label', null, 'Limit ', h('input', { name: 'limit', type: 'number', min: 1, max: 1000, defaultValue: 20 })),
+      h('label', null, 'Parallelism ', h('input', { name: 'parallelism', type: 'number', min: 1, max: 16, defaultValue: 2 })),
       h('label', { class: 'check' }, h('input', { name: 'rebuild', type: 'checkbox' }), ' rebuild each image')),
     h(ErrorText, { error }),
     h('button', { type: 'submit', disabled: busy }, busy ? 'Starting\u2026' : 'Start audit'));

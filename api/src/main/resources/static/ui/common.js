@@ -80,29 +80,47 @@ export function ErrorText({ error, id }) {
     String(error.message || error));
 }
 
-/** Runs a loader now and every interval ms while keepGoing(result) holds; the page re-renders with the result. */
+/**
+ * Runs a loader now and every interval ms while keepGoing(result) holds; the page re-renders with the result and
+ * the number of loads so far. A hidden tab (another tab in front, a minimised window) waits until it is shown.
+ */
 export function usePolling(loader, deps, interval, keepGoing) {
-  const [state, setState] = useState({ value: null, error: null, loading: true });
+  const [state, setState] = useState({ value: null, error: null, loading: true, loads: 0 });
   useEffect(() => {
     let stopped = false;
     let timer = null;
+    const later = (delay) => {
+      timer = setTimeout(() => {
+        if (!document.hidden) {
+          load();
+          return;
+        }
+        const shown = () => {
+          document.removeEventListener('visibilitychange', shown);
+          if (!stopped) {
+            load();
+          }
+        };
+        document.addEventListener('visibilitychange', shown);
+      }, delay);
+    };
     const load = async () => {
       try {
         const value = await loader();
         if (stopped) {
           return;
         }
-        setState({ value, error: null, loading: false });
+        setState((previous) => ({ value, error: null, loading: false, loads: previous.loads + 1 }));
         if (interval && keepGoing(value)) {
-          timer = setTimeout(load, interval);
+          later(interval);
         }
       } catch (error) {
         if (stopped) {
           return;
         }
-        setState((previous) => ({ value: previous.value, error, loading: false }));
+        setState((previous) => ({ ...previous, error, loading: false }));
         if (interval && error.status !== 404 && error.status !== 403 && error.status !== 401) {
-          timer = setTimeout(load, interval * 2);
+          later(interval * 2);
         }
       }
     };
@@ -115,11 +133,20 @@ export function usePolling(loader, deps, interval, keepGoing) {
   return state;
 }
 
+/** A part of the address, decoded; a malformed one (a bad % sequence) is kept as it is rather than failing. */
+function decodePart(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (ignored) {
+    return part;
+  }
+}
+
 /** The current hash route split into parts, e.g. #/job/abc → ['job', 'abc'], with its query. */
 export function currentRoute() {
   const hash = location.hash.replace(/^#\/?/, '');
   const [path, query] = hash.split('?');
-  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query || '') };
+  return { parts: path.split('/').filter(Boolean).map(decodePart), query: new URLSearchParams(query || '') };
 }
 
 export function navigate(hash) {

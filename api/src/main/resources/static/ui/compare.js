@@ -16,8 +16,8 @@ export function ComparePage({ a, b }) {
   return h('section', { 'aria-labelledby': 'compare-title' },
     h('h1', { id: 'compare-title' }, 'Compare two runs'),
     h('form', { class: 'filters', onSubmit: pick },
-      h('label', null, 'Job A ', h('input', { name: 'a', value: a || '', size: 14, required: true, autocomplete: 'off' })),
-      h('label', null, 'Job B ', h('input', { name: 'b', value: b || '', size: 14, required: true, autocomplete: 'off' })),
+      h('label', null, 'Job A ', h('input', { name: 'a', defaultValue: a || '', size: 14, required: true, autocomplete: 'off' })),
+      h('label', null, 'Job B ', h('input', { name: 'b', defaultValue: b || '', size: 14, required: true, autocomplete: 'off' })),
       h('button', { type: 'submit' }, 'Compare')),
     a && b ? h(Comparison, { a, b, key: a + '/' + b }) : null);
 }

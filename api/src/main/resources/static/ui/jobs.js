@@ -19,46 +19,60 @@ function listPath(filters) {
   return '/job?' + query;
 }
 
-/** Jobs, newest first, with the API's filters and paging; the page refreshes while it shows running jobs. */
+/**
+ * Jobs, newest first, with the API's filters and paging; the first page, and a page with running jobs, refresh
+ * every 3 s. The filter fields keep what is typed in them across refreshes; Filter applies them.
+ */
 export function JobsPage({ me, query }) {
   const filters = {
-    status: query.get('status') || '', user: query.get('user') || '', compendium_id: query.get('compendium') || '',
+    status: query.get('status') || '',
+    // A submitter lists only their own jobs: a user in the address is not sent for them.
+    user: me.role === 'submitter' ? '' : query.get('user') || '',
+    compendium_id: query.get('compendium') || '',
   };
-  const [pages, setPages] = useState([listPath(filters)]);
   const key = JSON.stringify(filters);
-  useEffect(() => setPages([listPath(filters)]), [key]);
+  const [draft, setDraft] = useState(filters);
+  const [pages, setPages] = useState([listPath(filters)]);
+  useEffect(() => {
+    setDraft(filters);
+    setPages([listPath(filters)]);
+  }, [key]);
   const path = pages[pages.length - 1];
   const first = pages.length === 1;
-  const { value, error } = usePolling(() => api(path), [path], 3000,
+  const { value, error, loads } = usePolling(() => api(path), [path], 3000,
     (page) => first || page.results.some((job) => job.status === 'running'));
+  const edit = (name) => (event) => setDraft({ ...draft, [name]: event.target.value });
 
   const apply = (event) => {
     event.preventDefault();
-    const form = new FormData(event.target);
     const next = new URLSearchParams();
-    for (const [name, text] of form.entries()) {
-      if (String(text).trim()) {
-        next.set(name, String(text).trim());
-      }
+    if (draft.status) {
+      next.set('status', draft.status);
+    }
+    if (draft.user.trim()) {
+      next.set('user', draft.user.trim());
+    }
+    if (draft.compendium_id.trim()) {
+      next.set('compendium', draft.compendium_id.trim());
     }
     navigate('/jobs?' + next);
   };
 
   return h('section', { 'aria-labelledby': 'jobs-title' },
-    h('h1', { id: 'jobs-title' }, me.role === 'submitter' ? 'Your jobs' : 'Jobs'),
+    h('h1', { id: 'jobs-title' }, 'Jobs'),
     h('form', { class: 'filters', onSubmit: apply, role: 'search' },
       h('label', null, 'Status ',
-        h('select', { name: 'status', value: filters.status },
+        h('select', { name: 'status', value: draft.status, onChange: edit('status') },
           ['', 'running', 'success', 'failure'].map((status) =>
             h('option', { value: status }, status || 'any')))),
       me.role === 'submitter' ? null : h('label', null, 'User ',
-        h('input', { name: 'user', value: filters.user, size: 12, autocomplete: 'off' })),
+        h('input', { name: 'user', value: draft.user, onInput: edit('user'), size: 12, autocomplete: 'off' })),
       h('label', null, 'Compendium ',
-        h('input', { name: 'compendium', value: filters.compendium_id, size: 16, autocomplete: 'off',
-          placeholder: 'id, id, \u2026' })),
+        h('input', { name: 'compendium', value: draft.compendium_id, onInput: edit('compendium_id'), size: 16,
+          autocomplete: 'off', placeholder: 'id, id, \u2026' })),
       h('button', { type: 'submit' }, 'Filter')),
     h(ErrorText, { error }),
-    value ? h(JobTable, { jobs: value.results }) : h('p', { class: 'muted' }, 'Loading\u2026'),
+    value ? h(JobTable, { jobs: value.results, loads }) : h('p', { class: 'muted' }, 'Loading\u2026'),
     h('nav', { class: 'pager', 'aria-label': 'pages' },
       h('button', { disabled: first, onClick: () => setPages(pages.slice(0, -1)) }, '\u2190 Newer'),
       h('span', { class: 'muted' }, 'page ' + pages.length),
@@ -66,11 +80,11 @@ export function JobsPage({ me, query }) {
         'Older \u2192')));
 }
 
-function JobTable({ jobs }) {
+function JobTable({ jobs, loads }) {
   if (!jobs.length) {
-    return h('p', { class: 'empty' }, 'No jobs match.');
+    return h('p', { class: 'empty', 'data-loads': loads }, 'No jobs match.');
   }
-  return h('div', { class: 'scroll' }, h('table', { class: 'jobs' },
+  return h('div', { class: 'scroll', 'data-loads': loads }, h('table', { class: 'jobs' },
     h('thead', null, h('tr', null, ['Job', 'Status', 'Submitter', 'Compendium', 'Created', 'Duration']
       .map((name) => h('th', { scope: 'col' }, name)))),
     h('tbody', null, jobs.map((job) => h('tr', { key: job.id, 'data-job': job.id },
@@ -97,6 +111,14 @@ export function JobPage({ me, id }) {
     (view) => view.status === 'running');
   const [actionError, setActionError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => {
+    if (!confirming) {
+      return undefined;
+    }
+    const timer = setTimeout(() => setConfirming(false), 8000);
+    return () => clearTimeout(timer);
+  }, [confirming]);
   if (!job) {
     return h('section', null, h('h1', null, 'Job ', h('span', { class: 'mono' }, id)),
       h(ErrorText, { error }), error ? null : h('p', { class: 'muted' }, 'Loading\u2026'));
@@ -106,6 +128,7 @@ export function JobPage({ me, id }) {
     setActionError(null);
     try {
       if (what === 'cancel') {
+        setConfirming(false);
         await post(`/job/${encodeURIComponent(id)}/cancel`);
         setReload(reload + 1);
       } else {
@@ -122,8 +145,10 @@ export function JobPage({ me, id }) {
     h('div', { class: 'title-row' },
       h('h1', { id: 'job-title' }, 'Job ', h('span', { class: 'mono' }, job.id), ' ', h(Status, { value: job.status })),
       h('div', { class: 'actions' },
-        mayCancel(me, job) ? h('button', { class: 'danger', disabled: busy, onClick: () => act('cancel') }, 'Cancel job')
-          : null,
+        // Cancelling a long run is one click too many to take back: the first click asks, the second cancels.
+        mayCancel(me, job) ? h('button', { class: 'danger', disabled: busy, 'aria-live': 'polite',
+          onClick: () => (confirming ? act('cancel') : setConfirming(true)) },
+        confirming ? 'Really cancel? Click again' : 'Cancel job') : null,
         mayRerun(me, job) ? h('button', { disabled: busy, onClick: () => act('rerun') }, 'Re-run') : null)),
     h(ErrorText, { error: actionError }),
     h(ErrorText, { error }),
@@ -188,11 +213,16 @@ function Timeline({ job }) {
 
 const LOG_LIMIT = 256 * 1024;
 
-/** The log: followed live while the job runs (server-sent events), the stored logs once it has ended. */
+/**
+ * The log. While the job runs it is followed live (server-sent events): the newest lines of each step as the
+ * workers report them. Once it has ended, each step's last 64 KiB (the view with steps=all); the whole logs are
+ * files of the job (logs/), to open or download below. Screen readers hear step changes, not every line.
+ */
 function Log({ job }) {
   const running = job.status === 'running';
   const [text, setText] = useState('');
   const [state, setState] = useState('');
+  const [announcement, setAnnouncement] = useState('');
   const pre = useRef(null);
   useEffect(() => {
     const abort = new AbortController();
@@ -213,6 +243,7 @@ function Log({ job }) {
           try {
             const step = JSON.parse(data);
             add(`\u2014 ${step.step}: ${step.status}`);
+            setAnnouncement(`${step.step}: ${step.status}`);
           } catch (ignored) {
             add(data);
           }
@@ -226,8 +257,10 @@ function Log({ job }) {
       });
     } else {
       setState('stored');
-      api(`/job/${encodeURIComponent(job.id)}/logs`, { signal: abort.signal }).then((whole) => {
-        setText(whole.length > LOG_LIMIT ? whole.slice(whole.length - LOG_LIMIT) : whole);
+      api(`/job/${encodeURIComponent(job.id)}?steps=all`, { signal: abort.signal }).then((view) => {
+        const parts = ['validate', 'compile', 'execute', 'cleanup'].filter((name) => view.steps && view.steps[name])
+          .map((name) => `== ${name}: ${view.steps[name].status} ==\n${view.steps[name].text || ''}`);
+        setText(parts.join('\n'));
       }, (error) => {
         if (!abort.signal.aborted) {
           setState('unavailable: ' + error.message);
@@ -243,8 +276,11 @@ function Log({ job }) {
   }, [text]);
   return h('section', { class: 'panel', 'aria-labelledby': 'log-title' },
     h('h2', { id: 'log-title' }, 'Log ', h('span', { class: 'muted log-state', 'data-state': state },
-      state === 'following' ? '(live)' : state === 'stored' ? '(stored)' : state ? `(${state})` : '')),
-    h('pre', { class: 'log', ref: pre, tabindex: 0, 'aria-live': running ? 'polite' : 'off', 'aria-label': 'job log' },
+      state === 'following' ? '(live: the newest lines of each step)'
+        : state === 'stored' ? '(the last 64 KiB of each step; the whole logs are under Files, logs/)'
+          : state ? `(${state})` : '')),
+    h('p', { class: 'sr-only', role: 'status' }, announcement),
+    h('pre', { class: 'log', ref: pre, tabindex: 0, 'aria-label': 'job log' },
       text || (running ? 'Waiting for output\u2026' : '')));
 }
 
@@ -253,22 +289,46 @@ function fileUrl(job, path) {
 }
 
 /** The job's stored files as a tree of folders that open and close; a file opens in the preview. */
+/** The sum of the sizes of a file tree. */
+function totalSize(node) {
+  if (node.type !== 'directory') {
+    return node.size || 0;
+  }
+  return (node.children || []).reduce((sum, child) => sum + totalSize(child), 0);
+}
+
+/** Above this a download through the page would hold too much in the tab: the page says how to fetch it instead. */
+const BROWSER_DOWNLOAD_LIMIT = 512 * 1024 * 1024;
+
+/** The job's stored files as a tree of folders that open and close; a file opens in the preview. */
 function Files({ job }) {
   const [chosen, setChosen] = useState(null);
   const [error, setError] = useState(null);
+  const [saving, setSaving] = useState(false);
+  const size = totalSize(job.files);
   const all = async () => {
     setError(null);
+    if (size > BROWSER_DOWNLOAD_LIMIT) {
+      setError(new Error(`the files hold ${bytes(size)}, too much to pass through this page: fetch `
+        + `/api/v1/job/${job.id}/archive with curl (see the README)`));
+      return;
+    }
+    setSaving(true);
     try {
       await download(`/job/${encodeURIComponent(job.id)}/archive`, job.id + '.zip');
     } catch (failure) {
       setError(failure);
+    } finally {
+      setSaving(false);
     }
   };
   return h('section', { class: 'panel', 'aria-labelledby': 'files-title' },
     h('div', { class: 'title-row' }, h('h2', { id: 'files-title' }, 'Files'),
-      h('button', { onClick: all }, '\u2B07 Download all (zip)')),
+      job.status === 'running' ? null : h('button', { onClick: all, disabled: saving },
+        saving ? 'Preparing the zip\u2026' : `\u2B07 Download all (zip, ${bytes(size)})`)),
     h(ErrorText, { error }),
-    !(job.files.children || []).length ? h('p', { class: 'muted' }, 'The files are stored when the job ends.') :
+    job.status === 'running' || !(job.files.children || []).length
+      ? h('p', { class: 'muted' }, 'The files are stored when the job ends.') :
     h('div', { class: 'files' },
       h('ul', { class: 'tree' }, (job.files.children || []).map((node) =>
         h(FileNode, { node, job, chosen, choose: setChosen }))),
@@ -291,6 +351,7 @@ function FileNode({ node, job, chosen, choose }) {
 }
 
 const PREVIEW_BYTES = 64 * 1024;
+const PICTURE_LIMIT = 16 * 1024 * 1024;
 
 function kindOf(path) {
   const name = path.toLowerCase();
@@ -313,6 +374,10 @@ function Preview({ job, node }) {
     let stopped = false;
     (async () => {
       try {
+        if (kind === 'image' && node.size > PICTURE_LIMIT) {
+          setContent({ tooLarge: true });
+          return;
+        }
         if (kind === 'image') {
           const response = await api(fileUrl(job, node.path), { raw: true });
           url = URL.createObjectURL(await response.blob());
@@ -344,7 +409,9 @@ function Preview({ job, node }) {
   }, [node.path]);
   const save = () => download(fileUrl(job, node.path), node.name).catch(setError);
   let body = h('p', { class: 'muted' }, 'Loading\u2026');
-  if (content && content.url) {
+  if (content && content.tooLarge) {
+    body = h('p', null, `A picture of ${bytes(node.size)}: download it to open it.`);
+  } else if (content && content.url) {
     body = h('img', { src: content.url, alt: 'picture ' + node.path, class: 'picture' });
   } else if (content && content.binary) {
     body = h('p', null, 'A binary file: download it to open it.');
@@ -353,7 +420,7 @@ function Preview({ job, node }) {
   } else if (content) {
     body = h('pre', { class: 'preview-text', tabindex: 0 }, content.text);
   }
-  return h('div', { class: 'preview', 'aria-live': 'polite' },
+  return h('div', { class: 'preview' },
     h('div', { class: 'title-row' }, h('h3', { class: 'mono' }, node.path),
       h('button', { onClick: save }, '\u2B07 Download')),
     h(ErrorText, { error }),

@@ -3,47 +3,88 @@
 import { api, post } from './api.js';
 import { h, useState, ErrorText, bytes, navigate } from './common.js';
 
-/** Packs files ({path, file}) as a POSIX ustar archive, gzipped by the browser's own CompressionStream. */
+/** What the server unpacks at most (README "Compendia"); a bigger folder is refused here, before any upload. */
+const MAX_ENTRIES = 20000;
+const MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+/**
+ * Packs files ({path, file}) as a POSIX tar archive, gzipped by the browser's own CompressionStream. A path that
+ * does not fit ustar's name fields gets a PAX header with the whole path. A browser does not show a file's
+ * mode, so a file that starts with "#!" (a script) is packed executable, the others not.
+ */
 async function tarGz(entries) {
+  if (entries.length > MAX_ENTRIES) {
+    throw new Error(`the folder holds ${entries.length} files; a compendium may hold at most ${MAX_ENTRIES}`);
+  }
+  const total = entries.reduce((sum, entry) => sum + entry.file.size, 0);
+  if (total > MAX_BYTES) {
+    throw new Error(`the folder holds ${bytes(total)}; a compendium may hold at most ${bytes(MAX_BYTES)}`);
+  }
   const parts = [];
   const encoder = new TextEncoder();
   for (const { path, file } of entries) {
+    const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+    const mode = head[0] === 0x23 && head[1] === 0x21 ? 0o755 : 0o644;
+    const modified = Math.floor((file.lastModified || Date.now()) / 1000);
     const name = encoder.encode(path);
-    let prefix = new Uint8Array(0);
-    let rest = name;
-    if (name.length > 100) {
+    let fields = null;
+    if (name.length <= 100) {
+      fields = { name, prefix: new Uint8Array(0) };
+    } else {
       const split = findSplit(path);
-      if (split < 0) {
-        throw new Error(`the path ${path} is too long to pack here (more than 255 bytes); upload a zip instead`);
+      if (split >= 0) {
+        fields = { name: encoder.encode(path.slice(split + 1)), prefix: encoder.encode(path.slice(0, split)) };
       }
-      prefix = encoder.encode(path.slice(0, split));
-      rest = encoder.encode(path.slice(split + 1));
     }
-    const header = new Uint8Array(512);
-    header.set(rest, 0);
-    writeOctal(header, 100, 8, 0o644);
-    writeOctal(header, 108, 8, 0);
-    writeOctal(header, 116, 8, 0);
-    writeOctal(header, 124, 12, file.size);
-    writeOctal(header, 136, 12, Math.floor((file.lastModified || Date.now()) / 1000));
-    header.fill(0x20, 148, 156);
-    header[156] = 0x30;
-    header.set(encoder.encode('ustar\u000000'), 257);
-    header.set(prefix, 345);
-    let sum = 0;
-    for (const byte of header) {
-      sum += byte;
+    if (!fields) {
+      const record = paxRecord('path', path);
+      parts.push(header(encoder.encode('PaxHeader'), new Uint8Array(0), 0o644, record.length, modified, 'x'));
+      parts.push(record, padding(record.length));
+      fields = { name: name.slice(0, 100), prefix: new Uint8Array(0) };
     }
-    writeOctal(header, 148, 7, sum);
-    parts.push(header, file);
-    const padding = (512 - (file.size % 512)) % 512;
-    if (padding) {
-      parts.push(new Uint8Array(padding));
-    }
+    parts.push(header(fields.name, fields.prefix, mode, file.size, modified, '0'), file, padding(file.size));
   }
   parts.push(new Uint8Array(1024));
   const packed = new Blob(parts).stream().pipeThrough(new CompressionStream('gzip'));
   return new Response(packed).blob();
+}
+
+/** One ustar header block. */
+function header(name, prefix, mode, size, modified, type) {
+  const block = new Uint8Array(512);
+  block.set(name.slice(0, 100), 0);
+  writeOctal(block, 100, 8, mode);
+  writeOctal(block, 108, 8, 0);
+  writeOctal(block, 116, 8, 0);
+  writeOctal(block, 124, 12, size);
+  writeOctal(block, 136, 12, modified);
+  block.fill(0x20, 148, 156);
+  block[156] = type.charCodeAt(0);
+  block.set(new TextEncoder().encode('ustar\u000000'), 257);
+  block.set(prefix.slice(0, 155), 345);
+  let sum = 0;
+  for (const byte of block) {
+    sum += byte;
+  }
+  writeOctal(block, 148, 7, sum);
+  return block;
+}
+
+/** A PAX extended header record, "<length> <key>=<value>\n", whose length counts its own digits. */
+function paxRecord(key, value) {
+  const body = new TextEncoder().encode(` ${key}=${value}\n`);
+  let length = body.length + 1;
+  while (String(length).length + body.length !== length) {
+    length = String(length).length + body.length;
+  }
+  const record = new Uint8Array(length);
+  record.set(new TextEncoder().encode(String(length)), 0);
+  record.set(body, String(length).length);
+  return record;
+}
+
+function padding(size) {
+  return new Uint8Array((512 - (size % 512)) % 512);
 }
 
 /** Where a long path splits into ustar's prefix (at most 155 bytes) and name (at most 100): a slash. */
@@ -116,10 +157,24 @@ export function RunPage({ me }) {
   const drop = async (event) => {
     event.preventDefault();
     setOver(false);
-    const item = event.dataTransfer.items && event.dataTransfer.items[0];
-    const entry = item && item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+    const items = Array.from(event.dataTransfer.items || []).filter((item) => item.kind === 'file');
+    if (items.length > 1) {
+      setChosen(null);
+      setError(new Error(`${items.length} items were dropped: drop one folder or one archive`));
+      return;
+    }
+    const entry = items[0] && items[0].webkitGetAsEntry ? items[0].webkitGetAsEntry() : null;
     if (entry && entry.isDirectory) {
-      await chooseFolder(await walk(entry, '', []), entry.name);
+      setError(null);
+      setBusy('reading the folder');
+      try {
+        const files = await walk(entry, '', []);
+        await chooseFolder(files, entry.name);
+      } catch (failure) {
+        setError(new Error('the folder could not be read: ' + failure.message));
+      } finally {
+        setBusy('');
+      }
     } else if (event.dataTransfer.files.length) {
       chooseFile(event.dataTransfer.files[0]);
     }

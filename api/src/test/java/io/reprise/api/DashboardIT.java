@@ -179,6 +179,10 @@ class DashboardIT {
     String expected = operator.data(jobId, "work/results/summary.txt");
     waitUpTo(Duration.ofSeconds(10)).until(driver -> !preview.getText().isBlank());
     assertEquals(expected.strip(), preview.getText().strip());
+    // The ended job's log: each step's stored tail under its header.
+    WebElement log = browser.findElement(By.cssSelector("pre.log"));
+    waitUpTo(Duration.ofSeconds(20)).until(driver -> log.getText().contains("== execute: success =="));
+    assertTrue(log.getText().contains("read 7 rows"), log.getText());
     browser.findElement(By.cssSelector("details.panel summary")).click();
     shot("job");
 
@@ -190,6 +194,59 @@ class DashboardIT {
     WebElement table = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
         By.cssSelector(".preview table.csv")));
     assertTrue(table.findElements(By.cssSelector("tbody tr")).size() >= 7, table.getText());
+  }
+
+  @Test
+  void aFolderIsPackedByThePageAndRuns() throws Exception {
+    signIn("dash-alice", "submitter");
+    open("/run");
+    // Chromium takes a folder path for a folder input, as when a person picks the folder.
+    Path folder = Path.of(System.getProperty("reprise.root", "..")).resolve("examples/hello-analysis")
+        .toAbsolutePath().normalize();
+    waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.name("folder")))
+        .sendKeys(folder.toString());
+    WebElement chosen = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".chosen-file")));
+    assertTrue(chosen.getText().contains("hello-analysis.tar.gz"), chosen.getText());
+    assertTrue(chosen.getText().contains("3 files"), chosen.getText());
+    browser.findElement(By.cssSelector("form.run button[type=submit]")).click();
+    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.urlMatches("#/job/[a-z0-9]+$"));
+    String jobId = browser.getCurrentUrl().replaceAll(".*#/job/", "");
+    awaitStatus("#job-title .status", "success", Duration.ofMinutes(4));
+    JsonNode view = operator.view(jobId);
+    assertTrue(view.get("steps").get("validate").get("text").asText().startsWith("unpacked tar.gz archive: 3 files"),
+        view.get("steps").get("validate").get("text").asText());
+    assertEquals(operator.data(jobId, "work/results/summary.txt"), operator.data(successJob(),
+        "work/results/summary.txt"), "the packed folder computes what the zip does");
+  }
+
+  @Test
+  void aComparisonThatDidNotReproduceShowsEachLineOfTheDiffWithItsSign() throws Exception {
+    ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    String first = alice.runOwn(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCMD [\"sh\", \"-c\", "
+        + "\"mkdir -p results && echo stable > results/same.txt && cat /proc/sys/kernel/random/uuid "
+        + "> results/random.txt\"]\n")));
+    assertEquals("success", alice.awaitEnd(first).get("status").asText());
+    String second = alice.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + first + "/rerun"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), 201).get("job_id").asText();
+    assertEquals("success", alice.awaitEnd(second).get("status").asText());
+    signIn("dash-alice", "submitter");
+    open("/compare/" + first + "/" + second);
+    WebElement verdict = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("p.verdict")));
+    assertEquals("not_reproduced", verdict.getAttribute("data-verdict"));
+    assertTrue(verdict.getText().contains("not reproduced"), verdict.getText());
+    assertEquals("identical", browser.findElement(By.cssSelector("tr[data-path='results/same.txt'] .status"))
+        .getAttribute("data-status"));
+    assertEquals("different", browser.findElement(By.cssSelector("tr[data-path='results/random.txt'] .status"))
+        .getAttribute("data-status"));
+    List<WebElement> removed = browser.findElements(By.cssSelector("pre.diff .line.del"));
+    List<WebElement> added = browser.findElements(By.cssSelector("pre.diff .line.add"));
+    assertEquals(1, removed.size());
+    assertEquals(1, added.size());
+    assertTrue(removed.get(0).getText().startsWith("-"), "the sign stays: " + removed.get(0).getText());
+    assertTrue(added.get(0).getText().startsWith("+"), "the sign stays: " + added.get(0).getText());
+    shot("compare");
   }
 
   @Test
@@ -225,11 +282,88 @@ class DashboardIT {
     assertEquals("running", statusOf("li.step[data-step='execute']"));
     shot("job-running");
 
+    // Its files are not stored yet: no zip of a running job.
+    assertEquals(409, alice.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId
+        + "/archive")).build()).statusCode());
+
+    // Cancel asks first; the second click cancels.
     browser.findElement(By.xpath("//button[normalize-space()='Cancel job']")).click();
+    WebElement really = waitUpTo(Duration.ofSeconds(5)).until(ExpectedConditions.elementToBeClickable(
+        By.xpath("//button[starts-with(normalize-space(), 'Really cancel?')]")));
+    assertEquals("running", alice.view(jobId).get("status").asText(), "one click cancels nothing");
+    really.click();
     awaitStatus("#job-title .status", "failure", Duration.ofMinutes(2));
     WebElement execute = browser.findElement(By.cssSelector("li.step[data-step='execute']"));
     assertTrue(execute.getText().contains("cancelled"), execute.getText());
     assertEquals("dash-alice", alice.view(jobId).get("cancelled_by").asText());
+  }
+
+  /** The API's count of open log streams, from its metrics. */
+  private int openLogStreams() throws Exception {
+    HttpResponse<String> metrics = operator.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE
+        + "/actuator/prometheus")).build());
+    assertEquals(200, metrics.statusCode());
+    return metrics.body().lines().filter(line -> line.startsWith("reprise_log_followers "))
+        .mapToInt(line -> (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())).findFirst()
+        .orElseThrow(() -> new AssertionError("no reprise_log_followers in the API's metrics"));
+  }
+
+  @Test
+  void leavingAQuietRunningJobsPageClosesItsLogStreamOnTheServer() throws Exception {
+    ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    // A program that prints nothing for two minutes: the stream sends nothing that would find the client gone.
+    String jobId = alice.runOwn(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\n"
+        + "CMD [\"sleep\", \"120\"]\n")));
+    alice.awaitView(jobId, view -> "running".equals(view.get("steps").get("execute").get("status").asText()),
+        Duration.ofMinutes(3), "execute running");
+    int before = openLogStreams();
+    signIn("dash-alice", "submitter");
+    open("/job/" + jobId);
+    waitUpTo(Duration.ofSeconds(20)).until(driver -> "following".equals(driver.findElement(
+        By.cssSelector(".log-state")).getAttribute("data-state")));
+    waitUpTo(Duration.ofSeconds(20)).until(driver -> {
+      try {
+        return openLogStreams() == before + 1;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    open("/jobs");
+    // The page aborted its stream; the server notices at its next keep-alive (15 s) and stops reading the job.
+    waitUpTo(Duration.ofSeconds(40)).until(driver -> {
+      try {
+        return openLogStreams() == before;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertEquals("running", alice.view(jobId).get("status").asText(), "the job still runs");
+    alice.cancel(jobId, 202);
+  }
+
+  @Test
+  void theFiltersKeepWhatIsTypedWhileTheListRefreshes() throws Exception {
+    signIn("dash-carol", "auditor");
+    open("/jobs");
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-loads]")));
+    browser.findElement(By.name("user")).sendKeys("dash-bob");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("status"))).selectByValue("failure");
+    int loads = Integer.parseInt(browser.findElement(By.cssSelector("[data-loads]")).getAttribute("data-loads"));
+    // The first page refreshes every 3 s: wait for two more loads, then read the fields.
+    waitUpTo(Duration.ofSeconds(20)).until(driver -> Integer.parseInt(driver.findElement(
+        By.cssSelector("[data-loads]")).getAttribute("data-loads")) >= loads + 2);
+    assertEquals("dash-bob", browser.findElement(By.name("user")).getAttribute("value"));
+    assertEquals("failure", browser.findElement(By.name("status")).getAttribute("value"));
+    browser.findElement(By.name("user")).sendKeys(Keys.ENTER);
+    waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("user=dash-bob"));
+    assertTrue(browser.getCurrentUrl().contains("status=failure"), browser.getCurrentUrl());
+
+    // A malformed address shows a page, not nothing.
+    open("/job/%E0%A4%A");
+    WebElement error = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("main .error")));
+    assertFalse(error.getText().isBlank());
   }
 
   @Test
@@ -294,7 +428,6 @@ class DashboardIT {
     assertEquals("reproduced", verdict.getAttribute("data-verdict"));
     WebElement summary = browser.findElement(By.cssSelector("tr[data-path='results/summary.txt'] .status"));
     assertEquals("identical", summary.getAttribute("data-status"));
-    shot("compare");
 
     open("/audits");
     WebElement ids = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
@@ -339,8 +472,12 @@ class DashboardIT {
 
   @Test
   void theArchiveHoldsEveryStoredFileOfTheJob() throws Exception {
-    String jobId = successJob();
     ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    // An empty output next to a full one: the store's ranged read refuses a length of 0.
+    String jobId = alice.runOwn(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCMD [\"sh\", \"-c\", "
+        + "\"mkdir -p results && : > results/empty.txt && echo measurements: 7 > results/summary.txt\"]\n")));
+    assertEquals("success", alice.awaitEnd(jobId).get("status").asText());
+    assertEquals("", operator.data(jobId, "work/results/empty.txt"));
     HttpResponse<byte[]> response = HttpClient.newHttpClient().send(alice.authorized(HttpRequest.newBuilder(
         URI.create(ApiClient.BASE + "/api/v1/job/" + jobId + "/archive")).build()),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -354,6 +491,7 @@ class DashboardIT {
       }
     }
     assertEquals(operator.data(jobId, "work/results/summary.txt"), entries.get(jobId + "/work/results/summary.txt"));
+    assertEquals("", entries.get(jobId + "/work/results/empty.txt"));
     for (String path : List.of("manifest.json", "provenance.json", "logs/execute.log", "work/Dockerfile")) {
       assertTrue(entries.containsKey(jobId + "/" + path), path + " in " + entries.keySet());
     }

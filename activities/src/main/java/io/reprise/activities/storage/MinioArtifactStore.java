@@ -107,6 +107,10 @@ public class MinioArtifactStore implements ArtifactStore {
 
   @Override
   public Optional<InputStream> open(String key, long offset, long length) {
+    if (length == 0) {
+      // MinIO's client refuses a ranged read of no bytes (an empty file, read whole): nothing to read, if it exists.
+      return stat(key).map(found -> InputStream.nullInputStream());
+    }
     return call("get a range of " + key, () -> {
       try {
         return Optional.of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key)

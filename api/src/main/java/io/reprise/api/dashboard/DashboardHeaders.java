@@ -11,7 +11,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The dashboard's pages run only the dashboard's own scripts: a content security policy that allows scripts,
  * styles and fetches from this origin alone (plus the identity provider's token endpoint, where the browser trades
- * a sign-in code for a token), pictures also from blob: URLs (previews of a job's files), and no framing. A
+ * a sign-in code for a token, as far as it is known: the sign-in page asks for it before the browser leaves, so
+ * the page the provider sends the browser back to has it), pictures also from blob: URLs (previews of a job's files), and no framing. A
  * program's output that smuggled markup into a page could therefore not run or send anything anywhere. API
  * answers keep their own headers.
  */
@@ -32,7 +33,7 @@ class DashboardHeaders extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String connect = "'self'" + signIn.oidc().map(oidc -> " " + origin(oidc.tokenEndpoint())).orElse("");
+    String connect = "'self'" + signIn.known().map(oidc -> " " + origin(oidc.tokenEndpoint())).orElse("");
     response.setHeader("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
         + "img-src 'self' blob:; connect-src " + connect + "; base-uri 'none'; form-action 'self'; "
         + "frame-ancestors 'none'");

@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -592,14 +593,25 @@ public class JobService {
     if (!Ids.isValid(jobId)) {
       throw ApiException.notFound("no job with id " + jobId);
     }
-    requireVisible(caller, jobId);
+    WorkflowExecutionDescription description = describeFor(caller, jobId);
+    if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " has not ended; its files are stored when it "
+          + "has");
+    }
     List<JobFiles.JobFile> files = jobFiles.list(jobId);
     if (files.isEmpty()) {
-      throw ApiException.notFound("job " + jobId + " has no stored files yet: they are stored when it ends");
+      throw ApiException.notFound("job " + jobId + " stored no files");
+    }
+    // Each archive holds a request thread and compresses for as long as it takes; a few at a time per API.
+    if (!archives.tryAcquire()) {
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "as many archives as this server makes at once are "
+          + "being made; try again shortly", Map.of(HttpHeaders.RETRY_AFTER, "10"));
     }
     return out -> {
       List<String> missing = new ArrayList<>();
       try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+        // Fast compression: outputs are often compressed already, and the network is the slower part.
+        zip.setLevel(1);
         for (JobFiles.JobFile file : files) {
           Optional<InputStream> stored = store.open(file.key(), 0, file.size());
           if (stored.isEmpty()) {
@@ -617,9 +629,13 @@ public class JobService {
           zip.write(("no longer stored:\n" + String.join("\n", missing) + "\n").getBytes(StandardCharsets.UTF_8));
           zip.closeEntry();
         }
+      } finally {
+        archives.release();
       }
     };
   }
+
+  private final java.util.concurrent.Semaphore archives = new java.util.concurrent.Semaphore(4);
 
   /** A stored file of a job: its size, content type, and the store key of its bytes. */
   public record StoredFile(long size, String contentType, String key) {}

@@ -11,7 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,7 @@ public class LogFollower {
 
   private static final Logger log = LoggerFactory.getLogger(LogFollower.class);
   private static final long POLL_MILLIS = 1000;
+  private static final int KEEP_ALIVE_POLLS = 15;
   // A stream ends on its own after six hours, the longest a program may run.
   private static final long MAX_MILLIS = TimeUnit.HOURS.toMillis(6) + TimeUnit.MINUTES.toMillis(10);
 
@@ -40,8 +46,18 @@ public class LogFollower {
     return thread;
   });
 
-  LogFollower(JobService jobs) {
+  private final AtomicInteger following = new AtomicInteger();
+
+  LogFollower(JobService jobs, ObjectProvider<MeterRegistry> meters) {
     this.jobs = jobs;
+    // How many streams are open, for operators (reprise_log_followers): each reads its job once a second.
+    meters.ifAvailable(registry -> Gauge.builder("reprise.log.followers", following, AtomicInteger::get)
+        .description("Open log streams (logs?follow=true); each reads its job once a second").register(registry));
+  }
+
+  /** How many streams are open now. */
+  int following() {
+    return following.get();
   }
 
   SseEmitter follow(io.reprise.api.auth.Caller caller, String jobId) {
@@ -51,8 +67,26 @@ public class LogFollower {
     Map<String, String> statuses = new HashMap<>();
     Map<String, List<String>> sentLines = new HashMap<>();
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stop = () -> {
+      ScheduledFuture<?> scheduled = task.get();
+      if (scheduled != null) {
+        scheduled.cancel(false);
+      }
+      if (stopped.compareAndSet(false, true)) {
+        following.decrementAndGet();
+      }
+    };
+    following.incrementAndGet();
+    int[] quiet = {0};
     Runnable poll = () -> {
       try {
+        // A stream whose job prints nothing would never notice that its client went away, and would read the
+        // job every second until it ends: a comment every 15 quiet seconds fails once the connection is gone.
+        if (++quiet[0] >= KEEP_ALIVE_POLLS) {
+          emitter.send(SseEmitter.event().comment("still running"));
+          quiet[0] = 0;
+        }
         JobView view = jobs.view(jobId);
         for (Map.Entry<String, JobView.StepView> entry : view.steps().entrySet()) {
           String step = entry.getKey();
@@ -61,12 +95,14 @@ public class LogFollower {
             statuses.put(step, now.status());
             emitter.send(SseEmitter.event().name("step")
                 .data(Map.of("step", step, "status", now.status()), MediaType.APPLICATION_JSON));
+            quiet[0] = 0;
           }
           List<String> lines = now.text() == null || now.text().isEmpty() ? List.of()
               : Arrays.asList(now.text().split("\n", -1));
           List<String> fresh = newLines(sentLines.getOrDefault(step, List.of()), lines);
           for (String line : fresh) {
             emitter.send(SseEmitter.event().name("log").data(step + ": " + line));
+            quiet[0] = 0;
           }
           sentLines.put(step, lines);
         }
@@ -74,20 +110,24 @@ public class LogFollower {
           emitter.send(SseEmitter.event().name("end").data(Map.of("status", view.status()),
               MediaType.APPLICATION_JSON));
           emitter.complete();
-          task.get().cancel(false);
+          stop.run();
         }
       } catch (IOException | IllegalStateException gone) {
         // The client went away or the emitter already ended: stop following.
-        task.get().cancel(false);
+        stop.run();
       } catch (RuntimeException e) {
         log.warn("following job {} failed: {}", jobId, e.getMessage());
         emitter.completeWithError(e);
-        task.get().cancel(false);
+        stop.run();
       }
     };
+    emitter.onCompletion(stop);
+    emitter.onTimeout(stop);
+    emitter.onError(error -> stop.run());
     task.set(timer.scheduleWithFixedDelay(poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS));
-    emitter.onCompletion(() -> task.get().cancel(false));
-    emitter.onTimeout(() -> task.get().cancel(false));
+    if (stopped.get()) {
+      task.get().cancel(false);
+    }
     return emitter;
   }
 

@@ -1,6 +1,7 @@
 package io.reprise.api.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -104,9 +107,51 @@ class SignInOptionsTest {
   }
 
   @Test
-  void endpointsThatAreNoHttpUrlsAreRefused() {
+  void endpointsThatAreNoHttpsUrlsOrPlainHttpElsewhereThanLoopbackAreRefused() {
     document.set(discovery("javascript:alert(1)", issuer + "/token"));
     assertTrue(options(issuer, "reprise", null).oidc().isEmpty());
+    document.set(discovery(issuer + "/auth", "http://idp.example/token"));
+    assertTrue(options(issuer, "reprise", null).oidc().isEmpty());
+    document.set(discovery("https://idp.example/auth", "https://idp.example/token"));
+    assertEquals("https://idp.example/token", options(issuer, "reprise", null).oidc().orElseThrow().tokenEndpoint());
+  }
+
+  @Test
+  void aDocumentOfAnotherIssuerIsRefused() {
+    document.set(discovery(issuer + "/auth", issuer + "/token").replace("\"issuer\":\"" + issuer,
+        "\"issuer\":\"https://other.example"));
+    assertTrue(options(issuer, "reprise", null).oidc().isEmpty());
+  }
+
+  @Test
+  void whileOneCallerWaitsForAHangingProviderTheOthersGetWhatIsKnownAtOnce() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    provider.createContext("/realm/slow/.well-known/openid-configuration", exchange -> {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] bytes = discovery(issuer + "/auth", issuer + "/token").replace(issuer + "\",", issuer + "/slow\",")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    SignInOptions options = options(issuer + "/slow", "reprise", null);
+    AtomicReference<Optional<SignInOptions.Oidc>> first = new AtomicReference<>();
+    Thread reader = new Thread(() -> first.set(options.oidc()));
+    reader.start();
+    entered.await();
+    // The provider holds the first caller; a second one is answered without waiting for it.
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertTrue(options.oidc().isEmpty()));
+    assertTrue(options.known().isEmpty());
+    release.countDown();
+    reader.join();
+    assertEquals(issuer + "/auth", first.get().orElseThrow().authorizationEndpoint());
+    assertEquals(issuer + "/auth", options.known().orElseThrow().authorizationEndpoint());
   }
 
   @Test
