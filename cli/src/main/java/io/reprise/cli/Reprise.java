@@ -28,6 +28,9 @@ public final class Reprise implements Runnable {
 
   private final Context context;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @CommandLine.Option(names = "--server", paramLabel = "URL",
       description = "The Reprise server, for every command (a command's own --server wins).")
   String server;
@@ -43,7 +46,7 @@ public final class Reprise implements Runnable {
   @Override
   public void run() {
     // No command: show what there is, on stderr, as a usage error would.
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
   }
 
   public static void main(String[] args) {
