@@ -73,6 +73,15 @@ final class Common {
     }
   }
 
+  /** The terminal's width from COLUMNS (cli/reprise exports it for a terminal); 100 when unknown. */
+  int columns() {
+    try {
+      return Integer.parseInt(settings().env().getOrDefault("COLUMNS", "100").strip());
+    } catch (NumberFormatException e) {
+      return 100;
+    }
+  }
+
   java.io.PrintStream out() {
     return context().out();
   }

@@ -49,7 +49,8 @@ final class RerunCommand implements Callable<Integer> {
     java.io.PrintStream progress = common.json ? common.err() : common.out();
     progress.println("job " + Clean.line(rerun) + " re-runs " + Clean.line(job));
     boolean live = !common.json && common.context().terminal();
-    JsonNode view = new JobWatch(api, common.json ? Style.of("never", false, null) : style, progress, live, 100)
+    JsonNode view = new JobWatch(api, common.json ? Style.of("never", false, null) : style, progress, live,
+        common.columns())
         .follow(rerun);
     if (common.json) {
       common.printJson(view);

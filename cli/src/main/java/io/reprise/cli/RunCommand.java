@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     progress.flush();
     boolean live = !common.json && common.context().terminal();
     JsonNode view = new JobWatch(api, common.json ? Style.of("never", false, null) : style, progress, live,
-        columns()).follow(job);
+        common.columns()).follow(job);
     if (common.json) {
       common.printJson(view);
       return "success".equals(view.path("status").asText()) ? Reprise.OK : Reprise.FAILED;
@@ -94,14 +94,5 @@ final class RunCommand implements Callable<Integer> {
       throw new CliException(source + " is neither a folder nor a .zip or .tar.gz archive");
     }
     return api.upload("/api/v1/compendium", source, type).path("id").asText();
-  }
-
-  /** The terminal's width from COLUMNS, as shells export it; 100 when unknown. */
-  int columns() {
-    try {
-      return Integer.parseInt(common.settings().env().getOrDefault("COLUMNS", "100"));
-    } catch (NumberFormatException e) {
-      return 100;
-    }
   }
 }
