@@ -89,7 +89,7 @@ class CliIT {
     return builder;
   }
 
-  /** Runs the client with the token (none for null) and stdin given, to its end. */
+  /** Runs the client with the environment (an empty value removes a variable) and stdin given, to its end. */
   private static CliRun cli(Map<String, String> env, String stdin, String... args)
       throws IOException, InterruptedException {
     Path err = Files.createTempFile(home, "err-", ".txt");
@@ -102,7 +102,12 @@ class CliIT {
   }
 
   private static CliRun cli(String token, String... args) throws IOException, InterruptedException {
-    return cli(token == null ? Map.of() : Map.of("REPRISE_TOKEN", token), "", args);
+    return cli(Map.of("REPRISE_TOKEN", token), "", args);
+  }
+
+  /** Runs the client with no token at all. */
+  private static CliRun anonymous(String... args) throws IOException, InterruptedException {
+    return cli(Map.of(), "", args);
   }
 
   private static Path folder(Map<String, String> files) throws IOException {
@@ -214,7 +219,7 @@ class CliIT {
     assertEquals(2, audit.code(), audit.toString());
     assertEquals("reprise: " + JSON.readTree(denied.body()).get("error").asText() + "\n", audit.err());
     // 401: no token at all.
-    CliRun anonymous = cli(null, "jobs");
+    CliRun anonymous = anonymous("jobs");
     assertEquals(2, anonymous.code(), anonymous.toString());
     assertTrue(anonymous.err().contains("reprise login"), anonymous.err());
   }
@@ -233,7 +238,7 @@ class CliIT {
 
     CliRun show = cli(submitter, "show", hello);
     assertEquals(0, show.code(), show.toString());
-    assertTrue(show.out().matches("(?s).*\\nexecute  success  \\d{4}-.*"), show.out());
+    assertTrue(show.out().matches("(?s).*\\nexecute +success +\\d{4}-.*"), show.out());
     assertTrue(show.out().contains("read 7 rows; wrote results/summary.txt"), show.out());
     assertEquals(hello, JSON.readTree(cli(submitter, "show", hello, "--json").bytes()).get("id").asText());
 
@@ -327,7 +332,7 @@ class CliIT {
     CliRun compare = cli(auditor, "compare", first, second);
     assertEquals(1, compare.code(), compare.toString());
     assertTrue(compare.out().contains("results/random.txt  different"), compare.out());
-    assertTrue(compare.out().contains("\n@@ -1 +1 @@\n-"), compare.out());
+    assertTrue(compare.out().contains("\n@@ -1,2 +1,2 @@\n- "), compare.out());
     assertTrue(compare.out().contains("\n+ "), compare.out());
     JsonNode json = JSON.readTree(cli(auditor, "compare", "--json", first, second).bytes());
     assertFalse(json.get("reproduced").asBoolean());
@@ -353,17 +358,17 @@ class CliIT {
         "cancel", "rerun", "compare", "audit", "audit start", "audit show", "completion")) {
       List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
       args.add("--help");
-      CliRun help = cli(null, args.toArray(String[]::new));
+      CliRun help = anonymous(args.toArray(String[]::new));
       assertEquals(0, help.code(), command + ": " + help);
       assertTrue(help.out().startsWith("Usage: reprise" + (command.isEmpty() ? "" : " " + command)), help.out());
     }
-    CliRun usage = cli(null, "jobs", "--no-such-option");
+    CliRun usage = anonymous("jobs", "--no-such-option");
     assertEquals(2, usage.code(), usage.toString());
   }
 
   @Test
   void completionIsABashScriptThatBashLoads() throws Exception {
-    CliRun completion = cli(null, "completion");
+    CliRun completion = anonymous("completion");
     assertEquals(0, completion.code(), completion.toString());
     assertTrue(completion.out().startsWith("#!/usr/bin/env bash"), completion.out());
     Path script = home.resolve("completion.bash");
@@ -373,6 +378,6 @@ class CliIT {
     String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(bash.waitFor(1, TimeUnit.MINUTES));
     assertEquals(0, bash.exitValue(), out);
-    assertTrue(out.startsWith("complete -F"), out);
+    assertTrue(out.startsWith("complete ") && out.contains(" -F _complete_reprise reprise"), out);
   }
 }

@@ -110,23 +110,20 @@ final class JobWatch {
     } catch (java.io.IOException e) {
       return;
     }
+    // The view is read after the event, so it is at least as new: the board takes its statuses and times.
     JsonNode view = api.get(path);
     synchronized (this) {
       update(view);
-      Step step = steps.get(name);
-      if (step == null || !status.equals(step.status())) {
-        // The stream is ahead of the view: keep the stream's status, and time it from now.
-        Instant now = Instant.now();
-        Step before = step == null ? new Step(status, null, null) : step;
-        steps.put(name, new Step(status, before.start() == null ? now : before.start(),
-            "running".equals(status) ? null : now));
+      if (!steps.containsKey(name)) {
+        steps.put(name, new Step(status, null, null));
       }
       if (!live) {
-        Step step2 = steps.get(name);
-        Duration elapsed = step2.start() == null ? null
-            : Duration.between(step2.start(), step2.end() == null ? Instant.now() : step2.end());
+        // One line per change, with the server's duration once the step has ended as the stream says.
+        JsonNode step = view.path("steps").path(name);
+        Duration took = status.equals(step.path("status").asText()) && step.hasNonNull("end")
+            ? Views.between(Views.text(step, "start"), Views.text(step, "end"), Instant.now()) : null;
         out.println("step " + Clean.line(name) + ": " + style.status(status)
-            + ("running".equals(status) || elapsed == null ? "" : " (" + Views.duration(elapsed) + ")"));
+            + (took == null ? "" : " (" + Views.duration(took) + ")"));
         out.flush();
       }
     }

@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Api api = common.api();
     Style style = common.style();
-    // With --json, stdout holds only the final job view; progress goes to stderr, line by line.
-    PrintStream progress = common.json ? common.err() : common.out();
+    // With --json, stdout holds only the final job view, with --detach only the id: progress goes to stderr.
+    PrintStream progress = common.json || detach ? common.err() : common.out();
     String compendium = upload(api, progress);
     JsonNode started = api.postForm("/api/v1/job", Api.params("compendium_id", compendium,
         "priority", priority == null ? null : priority.toString()));
