@@ -55,6 +55,26 @@ final class JobWatch {
 
   /** Follows the job to its end and answers its final view. */
   JsonNode follow(String jobId) {
+    // Interrupted (Ctrl-C), the client stops following but the job runs on: say so, and how to reach it.
+    Thread hint = new Thread(() -> {
+      out.println();
+      out.println("reprise: job " + Clean.line(jobId) + " runs on; follow it with 'reprise logs -f "
+          + Clean.line(jobId) + "', cancel it with 'reprise cancel " + Clean.line(jobId) + "'");
+      out.flush();
+    });
+    Runtime.getRuntime().addShutdownHook(hint);
+    try {
+      return followToTheEnd(jobId);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hint);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs: the process is being interrupted.
+      }
+    }
+  }
+
+  private JsonNode followToTheEnd(String jobId) {
     String path = "/api/v1/job/" + Api.segment(jobId);
     ScheduledExecutorService ticker = null;
     if (live) {
