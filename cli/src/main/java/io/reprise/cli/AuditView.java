@@ -50,11 +50,15 @@ final class AuditView {
     return allReproduced(report) ? Reprise.OK : Reprise.FAILED;
   }
 
-  /** Every audited job reproduced, and the audit ended as done (not cancelled or failed). */
+  /**
+   * The audit ended as done (not cancelled or failed) and every audited job reproduced: a rate of 100%. Skipped jobs
+   * (a failed original, no outputs to compare) are listed with their reason but, as in the rate, not counted; an
+   * audit that audited nothing did not show reproducibility.
+   */
   static boolean allReproduced(JsonNode report) {
-    int total = report.path("progress").path("total").asInt();
-    return "done".equals(report.path("status").asText()) && total > 0
-        && report.path("reproduced").asInt() == total;
+    int audited = report.path("audited").asInt();
+    return "done".equals(report.path("status").asText()) && audited > 0
+        && report.path("reproduced").asInt() == audited;
   }
 
   /** "[#########.........]  3/9 ended", in ASCII so any terminal and log shows it. */
@@ -85,14 +89,18 @@ final class AuditView {
       }
     }
     if (report.path("jobs").size() > 0) {
-      Table table = new Table("job", "rerun", "verdict", "mismatches");
+      Table table = new Table("job", "rerun", "verdict", "detail");
       for (JsonNode job : report.path("jobs")) {
-        StringBuilder mismatches = new StringBuilder();
+        // What did not match, or, for a job that was not compared, why.
+        StringBuilder detail = new StringBuilder();
         for (JsonNode mismatch : job.path("mismatches")) {
-          mismatches.append(mismatches.length() == 0 ? "" : "; ").append(Clean.line(mismatch.asText()));
+          detail.append(detail.length() == 0 ? "" : "; ").append(Clean.line(mismatch.asText()));
+        }
+        if (detail.length() == 0 && !"reproduced".equals(job.path("verdict").asText())) {
+          detail.append(Clean.line(job.path("text").asText("")));
         }
         table.row(Clean.line(job.path("job_id").asText()), Clean.line(job.path("rerun_job_id").asText("-")),
-            style.status(job.path("verdict").asText()), mismatches.toString());
+            style.status(job.path("verdict").asText()), detail.toString());
       }
       out.println();
       out.print(table.render());

@@ -59,6 +59,17 @@ class TableTest {
   }
 
   @Test
+  void aWatchedAuditSucceedsOnlyWhenEveryAuditedJobReproduced() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals(true, AuditView.allReproduced(json.readTree(
+        "{\"status\":\"done\",\"audited\":2,\"reproduced\":2,\"progress\":{\"total\":3,\"ended\":3}}")));
+    assertEquals(false, AuditView.allReproduced(json.readTree("{\"status\":\"done\",\"audited\":5,\"reproduced\":4}")));
+    assertEquals(false, AuditView.allReproduced(json.readTree("{\"status\":\"done\",\"audited\":0,\"reproduced\":0}")));
+    assertEquals(false, AuditView.allReproduced(json.readTree(
+        "{\"status\":\"cancelled\",\"audited\":1,\"reproduced\":1}")));
+  }
+
+  @Test
   void diffsAreColouredByLineKind() {
     Style colour = new Style(true, true);
     String diff = CompareCommand.diff("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n same\n", colour);
