@@ -192,9 +192,10 @@ final class JobWatch {
       Duration elapsed = step.start() == null ? null
           : Duration.between(step.start(), step.end() == null ? now : step.end());
       String status = Clean.line(step.status());
-      lines.add("  " + mark + " " + Clean.line(name) + " ".repeat(nameWidth - name.length() + 2)
-          + style.status(step.status()) + " ".repeat(Math.max(1, 10 - status.length()))
-          + (elapsed == null ? "" : Views.duration(elapsed)));
+      String line = "  " + mark + " " + Clean.line(name) + " ".repeat(nameWidth - name.length() + 2)
+          + style.status(step.status());
+      lines.add(elapsed == null ? line : line + " ".repeat(Math.max(1, 10 - status.length()))
+          + Views.duration(elapsed));
     });
     if (!tail.isEmpty()) {
       lines.add("  " + style.dim("log:"));
