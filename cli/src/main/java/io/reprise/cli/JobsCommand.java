@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
         "A submitter sees their own jobs, an auditor or operator all."})
 final class JobsCommand implements Callable<Integer> {
 
+  /** The most rows whose durations are read, one job view each. */
+  static final int MAX_VIEWS = 200;
+
   @Mixin
   Common common;
 
@@ -85,7 +88,9 @@ final class JobsCommand implements Callable<Integer> {
       return Reprise.OK;
     }
     Style style = common.style();
-    Map<String, JsonNode> views = views(api, items);
+    // The list has no end time, so each row's duration costs a view; past a few pages that is too many requests.
+    boolean durations = items.size() <= MAX_VIEWS;
+    Map<String, JsonNode> views = durations ? views(api, items) : Map.of();
     Table table = new Table("id", "status", "user", "compendium", "created", "duration");
     Instant now = Instant.now();
     for (JsonNode item : items) {
@@ -93,13 +98,16 @@ final class JobsCommand implements Callable<Integer> {
       JsonNode view = views.get(id);
       table.row(Clean.line(id), style.status(Views.text(item, "status")), Clean.line(Views.text(item, "user")),
           Clean.line(Views.text(item, "compendium_id")), Views.time(Views.text(item, "created")),
-          view == null ? "?" : Views.duration(Views.jobDuration(view, now)));
+          !durations ? "-" : view == null ? "?" : Views.duration(Views.jobDuration(view, now)));
     }
     common.out().print(table.render());
     if (!all && page.hasNonNull("next")) {
       String next = cursorOf(page.path("next").asText());
       common.err().println("more: reprise jobs --cursor " + (next == null ? "?" : Clean.line(next))
           + " (or --all)");
+    }
+    if (!durations) {
+      common.err().println("durations left out for more than " + MAX_VIEWS + " jobs (each needs a request)");
     }
     if (items.isEmpty()) {
       common.err().println("no jobs");

@@ -30,6 +30,10 @@ final class LoginCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (token != null) {
+      common.err().println("reprise: note: a token on the command line is visible to every user in ps; "
+          + "prefer stdin or the prompt");
+    }
     String given = token != null ? token : read();
     if (given == null || given.isBlank()) {
       throw new CliException("no token given");

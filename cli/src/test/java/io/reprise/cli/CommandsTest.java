@@ -211,6 +211,52 @@ class CommandsTest {
     assertEquals(0, run("compare", "a", "c").code());
   }
 
+  private void rerunOf(String status, int exitCode) {
+    answers.put("POST /api/v1/job/o1/rerun", new String[] {"201", "{\"job_id\":\"r1\",\"rerun_of\":\"o1\"}"});
+    StringBuilder stream = new StringBuilder();
+    for (String step : List.of("validate", "compile", "execute", "cleanup")) {
+      stream.append("event:step\ndata:{\"step\":\"").append(step).append("\",\"status\":\"running\"}\n\n");
+      stream.append("event:step\ndata:{\"step\":\"").append(step).append("\",\"status\":\"")
+          .append(step.equals("execute") ? status : "success").append("\"}\n\n");
+    }
+    stream.append("event:log\ndata:execute: \u001B[2Jline one\n\nevent:end\ndata:{\"status\":\"" + status + "\"}\n\n");
+    answers.put("GET /api/v1/job/r1/logs", new String[] {"200", stream.toString(), "text/event-stream"});
+    StringBuilder steps = new StringBuilder();
+    for (String step : List.of("validate", "compile", "execute", "cleanup")) {
+      steps.append(steps.length() == 0 ? "" : ",").append("\"").append(step).append("\":{\"status\":\"")
+          .append(step.equals("execute") ? status : "success").append("\",\"start\":\"2026-11-24T00:00:0")
+          .append(Views.STEPS.indexOf(step)).append("Z\",\"end\":\"2026-11-24T00:00:0")
+          .append(Views.STEPS.indexOf(step) + 1).append(".500Z\",\"text\":\"exited with code 3\"}");
+    }
+    answers.put("GET /api/v1/job/r1", new String[] {"200", "{\"id\":\"r1\",\"compendium_id\":\"c1\",\"status\":\""
+        + status + "\",\"started\":\"2026-11-24T00:00:00Z\",\"finished\":\"2026-11-24T00:00:04.500Z\",\"steps\":{"
+        + steps + "},\"files\":{\"name\":\"r1\",\"path\":\"\",\"type\":\"directory\",\"children\":["
+        + "{\"name\":\"out.txt\",\"path\":\"work/out.txt\",\"type\":\"file\",\"size\":3},"
+        + "{\"name\":\"in.txt\",\"path\":\"work/in.txt\",\"type\":\"file\",\"size\":3}]}}"});
+    answers.put("GET /api/v1/compendium/c1", new String[] {"200", "{\"files\":[{\"path\":\"in.txt\"}]}"});
+    Result result = run("rerun", "o1", "--watch");
+    assertEquals(exitCode, result.code(), result.out() + result.err());
+    assertTrue(result.out().startsWith("job r1 re-runs o1\nstep validate: running\nstep validate: success (1.5s)\n"),
+        result.out());
+    assertTrue(result.out().contains("step execute: " + status + " (1.5s)\n"), result.out());
+    assertTrue(result.out().contains("  | execute: line one\n"), result.out());
+    assertTrue(result.out().contains("job r1: " + status + " in 4.5s\n"), result.out());
+    assertTrue(result.out().contains("result files:\n  work/out.txt  3 B\n"), result.out());
+    assertFalse(result.out().contains("in.txt"), "the compendium's own files are no results: " + result.out());
+    assertEquals(status.equals("failure"), result.out().contains("execute (failure):\n  exited with code 3\n"),
+        result.out());
+  }
+
+  @Test
+  void aWatchedJobShowsEachStepChangeOnALineAndExitsWithTheJob() {
+    rerunOf("success", 0);
+  }
+
+  @Test
+  void aWatchedJobThatFailedExitsOneWithTheStepsText() {
+    rerunOf("failure", 1);
+  }
+
   @Test
   void completionIsABashScriptForEveryCommand() {
     Result result = run("completion");
