@@ -303,6 +303,9 @@ class CliIT {
       assertFalse(rest.get(rest.size() - 1).endsWith("running"), rest.toString());
     } finally {
       follow.destroy();
+      // A failed case must not leave its program sleeping on the shared workers: cancel it (409 once it ended).
+      new ApiClient().exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "/cancel"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
     CliRun again = cli(submitter, "cancel", job);
     assertEquals(2, again.code(), again.toString());

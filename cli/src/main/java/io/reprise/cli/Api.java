@@ -110,7 +110,8 @@ final class Api {
 
   /** The bytes at the path, streamed; the caller closes the stream. */
   InputStream download(String path) {
-    HttpResponse<InputStream> response = exchange(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response = exchange(request(path).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() >= 400) {
       try (InputStream body = response.body()) {
         throw error(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));

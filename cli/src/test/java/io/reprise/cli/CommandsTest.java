@@ -119,7 +119,8 @@ class CommandsTest {
 
   @Test
   void theServersErrorIsShownCleanedAndExitsTwo() {
-    answers.put("GET /api/v1/job/abc", new String[] {"404", "{\"error\":\"no job with id abc\\u001b]0;owned\\u0007\"}"});
+    answers.put("GET /api/v1/job/abc",
+        new String[] {"404", "{\"error\":\"no job with id abc\\u001b]0;owned\\u0007\"}"});
     Result result = run("show", "abc");
     assertEquals(2, result.code());
     assertEquals("reprise: no job with id abc\n", result.err());
@@ -200,7 +201,8 @@ class CommandsTest {
   void compareExitsOneWhenNotReproduced() {
     answers.put("GET /api/v1/job/a/compare/b", new String[] {"200", "{\"verdict\":\"not_reproduced\","
         + "\"reproduced\":false,\"counts\":{\"different\":1},\"files\":[{\"path\":\"results/r.txt\","
-        + "\"verdict\":\"different\",\"size_a\":2,\"size_b\":2,\"diff\":\"--- a/r\\n+++ b/r\\n@@ -1 +1 @@\\n-1\\n+2\\n\"}]}"});
+        + "\"verdict\":\"different\",\"size_a\":2,\"size_b\":2,"
+        + "\"diff\":\"--- a/r\\n+++ b/r\\n@@ -1 +1 @@\\n-1\\n+2\\n\"}]}"});
     Result result = run("compare", "a", "b");
     assertEquals(1, result.code(), result.err());
     assertTrue(result.out().contains("results/r.txt  different  2 B     2 B"), result.out());
