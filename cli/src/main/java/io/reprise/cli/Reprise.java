@@ -54,7 +54,10 @@ public final class Reprise implements Runnable {
         StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
         StandardCharsets.UTF_8);
-    boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    // cli/reprise says whether stdout is a terminal; run as a bare jar, the JVM's console (stdin and stdout) decides.
+    String told = System.getenv("REPRISE_STDOUT_IS_TERMINAL");
+    boolean terminal = (told != null ? told.equals("1") : System.console() != null)
+        && !"dumb".equals(System.getenv("TERM"));
     int code = execute(new Context(Settings.fromSystem(), System.in, out, err, terminal), args);
     out.flush();
     System.exit(code);
