@@ -380,6 +380,10 @@ public final class SafeUnpacker {
 
     void directory(String name) throws IOException, UnsafeArchiveException {
       Path dir = place(name);
+      if (dir.equals(root)) {
+        // "./", the folder itself, as `tar -C folder .` writes it first: it exists already.
+        return;
+      }
       createParents(dir);
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(dir);

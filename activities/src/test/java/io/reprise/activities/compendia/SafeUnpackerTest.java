@@ -87,6 +87,26 @@ class SafeUnpackerTest {
     assertEquals(11, summary.bytes());
   }
 
+  /** What `tar -czf c.tar.gz -C folder .` makes: the folder itself as "./", and every name under "./". */
+  @Test
+  void unpacksATarOfTheFolderItselfWithItsDotPrefix() throws Exception {
+    Path target = tmp.resolve("out");
+    UnpackSummary summary = unpacker.unpack(tarGz(tar -> {
+      TarArchiveEntry top = new TarArchiveEntry("./", TarArchiveEntry.LF_DIR);
+      tar.putArchiveEntry(top);
+      tar.closeArchiveEntry();
+      tarFile(tar, "./Dockerfile", "FROM x\n");
+      TarArchiveEntry data = new TarArchiveEntry("./data/", TarArchiveEntry.LF_DIR);
+      tar.putArchiveEntry(data);
+      tar.closeArchiveEntry();
+      tarFile(tar, "./data/a.csv", "1,2\n");
+    }), target);
+
+    assertEquals(2, summary.files());
+    assertEquals("FROM x\n", Files.readString(target.resolve("Dockerfile")));
+    assertEquals("1,2\n", Files.readString(target.resolve("data/a.csv")));
+  }
+
   @Test
   void refusesNamesThatAreNotPortableWithTheReason() throws IOException {
     for (String[] bad : new String[][] {{"bad\u0007name", "a control character"}, {"x/../y", "a '..' component"},
