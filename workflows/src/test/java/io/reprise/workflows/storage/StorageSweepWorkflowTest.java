@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -56,12 +57,15 @@ class StorageSweepWorkflowTest {
     @Override
     public List<String> hosts() {
       note("hosts");
-      return List.of("h1", "gone");
+      return List.of("h1", "broken");
     }
 
     @Override
     public SweepReport.HostImages removeJobImages(String host) {
       note("images:" + host);
+      if (host.equals("broken")) {
+        throw ApplicationFailure.newNonRetryableFailure("the engine is not answering", "DockerDown");
+      }
       return new SweepReport.HostImages(host, 4, List.of("reprise/job-x:latest"), null);
     }
 
@@ -83,8 +87,10 @@ class StorageSweepWorkflowTest {
     Worker shared = env.newWorker(QUEUE);
     shared.registerWorkflowImplementationTypes(StorageSweepWorkflowImpl.class);
     shared.registerActivitiesImplementations(new FakeActivities(calls, recorded, asked));
-    // Host h1 has a worker on its own queue; host "gone" has none.
+    // Each host has a worker on its own queue; the engine of host "broken" fails.
     env.newWorker(QUEUE + "@h1").registerActivitiesImplementations(new FakeActivities(calls, recorded, asked));
+    env.newWorker(QUEUE + "@broken").registerActivitiesImplementations(
+        new FakeActivities(calls, recorded, asked));
     env.start();
   }
 
@@ -102,8 +108,11 @@ class StorageSweepWorkflowTest {
   @Test
   void expiresThenSweepsThenVisitsEachHostOnItsQueueThenRecords() {
     SweepReport report = run(new SweepRequest(Map.of("failure", 5L), 0L, "api:olga"));
-    assertEquals(List.of("expire@" + QUEUE, "sweep@" + QUEUE, "hosts@" + QUEUE, "images:h1@" + QUEUE + "@h1",
-        "record@" + QUEUE), calls);
+    assertEquals(List.of("expire@" + QUEUE, "sweep@" + QUEUE, "hosts@" + QUEUE), calls.subList(0, 3));
+    assertEquals(java.util.Set.of("images:h1@" + QUEUE + "@h1", "images:broken@" + QUEUE + "@broken"),
+        java.util.Set.copyOf(calls.subList(3, 5)), "each host's images on the host's own queue");
+    assertEquals("record@" + QUEUE, calls.get(5));
+    assertEquals(6, calls.size());
     assertEquals(new SweepRequest(Map.of("failure", 5L), 0L, "api:olga"), asked.get());
     assertEquals(report, recorded.get());
     assertEquals("storage-sweep-test", report.id());
@@ -116,16 +125,16 @@ class StorageSweepWorkflowTest {
   }
 
   @Test
-  void aHostWithoutWorkersDoesNotHoldUpTheSweep() {
+  void aHostWhoseImageSweepFailsDoesNotFailTheSweep() {
     SweepReport report = run(null);
     assertEquals(2, report.hosts().size());
     SweepReport.HostImages h1 = report.hosts().get(0);
     assertEquals("h1", h1.host());
     assertNull(h1.error());
     assertEquals(List.of("reprise/job-x:latest"), h1.removed());
-    SweepReport.HostImages gone = report.hosts().get(1);
-    assertEquals("gone", gone.host());
-    assertTrue(gone.error().contains("no worker of the host"), gone.error());
+    SweepReport.HostImages broken = report.hosts().get(1);
+    assertEquals("broken", broken.host());
+    assertTrue(broken.error().contains("the engine is not answering"), broken.error());
     // No request means the workers' settings, as the schedule runs it.
     assertEquals(SweepRequest.scheduled(), asked.get());
     assertEquals("schedule", report.trigger());
