@@ -53,7 +53,12 @@ public class JobRemoval {
       throw new ApiException(HttpStatus.CONFLICT, "job " + jobId + " is running; cancel it, and delete it when it "
           + "has ended");
     }
-    JobDeletion.Deleted deleted = deletion.delete(jobId);
+    JobDeletion.Deleted deleted;
+    try {
+      deleted = deletion.delete(jobId);
+    } catch (IllegalStateException slow) {
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, slow.getMessage());
+    }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("job_id", jobId);
     answer.put("status", "deleted");
