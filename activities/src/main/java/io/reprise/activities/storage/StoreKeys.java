@@ -69,6 +69,16 @@ public final class StoreKeys {
   public static final String PINS_PREFIX = "pins/";
   public static final String SWEEPS_PREFIX = "storage/sweeps/";
   public static final String USAGE = "storage/usage.json";
+  public static final String DELETED_IMAGES_PREFIX = "storage/deleted-images/";
+
+  /**
+   * The record that this instance deleted a job whose image is {@code reprise/job-<id>} on some host: the image id
+   * it recorded, which a host's image sweep checks before it removes the tag. Engines are shared by every instance
+   * on a host, so a host removes only images this instance's deletions name.
+   */
+  public static String deletedImage(String jobId) {
+    return DELETED_IMAGES_PREFIX + pin(jobId).substring(PINS_PREFIX.length());
+  }
 
   /** Where a blob waits after a sweep found no manifest referring to it, until a later sweep frees or restores it. */
   public static String trash(String sha256) {

@@ -3,13 +3,21 @@ package io.reprise.activities.sweep;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.activities.storage.StoredObject;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Deletes a job: its workflow from Temporal, then its logs and records (everything under {@code jobs/<id>/}) and its
  * pin from the store. Its working directory's blobs stay, since other jobs may share them: the storage sweep frees
  * those no manifest refers to any more, and removes the job's image on its host. The workflow goes first, so a job
- * whose deletion stopped half-way is already a 404 and its records are an orphan the sweep deletes.
+ * whose deletion stopped half-way is already a 404 and its records are an orphan the sweep deletes. The image the job
+ * recorded is noted under {@code storage/deleted-images/} for the hosts' image sweep.
  */
 public class JobDeletion {
 
@@ -32,9 +40,13 @@ public class JobDeletion {
     return deleteRecords(jobId);
   }
 
-  /** Deletes the job's objects under its prefix and its pin; the workflow is not touched. */
+  /**
+   * Deletes the job's objects under its prefix and its pin; the workflow is not touched. First it records the
+   * image the job ran (from its provenance.json), for the hosts' image sweep.
+   */
   public Deleted deleteRecords(String jobId) {
     check(jobId);
+    recordImage(jobId);
     int objects = 0;
     long bytes = 0;
     for (StoredObject object : store.list(StoreKeys.jobPrefix(jobId))) {
@@ -44,6 +56,30 @@ public class JobDeletion {
     }
     store.delete(StoreKeys.pin(jobId));
     return new Deleted(jobId, objects, bytes);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private void recordImage(String jobId) {
+    Optional<InputStream> provenance = store.open(StoreKeys.jobFile(jobId, "provenance.json"));
+    if (provenance.isEmpty()) {
+      return;
+    }
+    String imageId;
+    try (InputStream in = provenance.get()) {
+      imageId = JSON.readTree(in).path("image_id").asText(null);
+    } catch (IOException e) {
+      return;   // an unreadable record names no image: the tag stays, as for a job that built none
+    }
+    if (imageId == null || !imageId.startsWith("sha256:")) {
+      return;
+    }
+    try {
+      byte[] record = JSON.writeValueAsBytes(Map.of("job_id", jobId, "image_id", imageId));
+      store.put(StoreKeys.deletedImage(jobId), new ByteArrayInputStream(record), record.length, "application/json");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void check(String jobId) {

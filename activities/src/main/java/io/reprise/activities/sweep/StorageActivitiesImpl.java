@@ -71,8 +71,17 @@ public class StorageActivitiesImpl implements StorageActivities {
     return result;
   }
 
+  /** How long a deleted job's image record waits for the hosts' image sweeps before it is dropped. */
+  public static final Duration IMAGE_RECORDS_KEPT = Duration.ofDays(1);
+
   @Override
   public List<String> hosts() {
+    java.time.Instant stale = java.time.Instant.now().minus(IMAGE_RECORDS_KEPT);
+    for (StoredObject record : store.list(StoreKeys.DELETED_IMAGES_PREFIX)) {
+      if (record.lastModified() != null && record.lastModified().isBefore(stale)) {
+        store.delete(record.key());
+      }
+    }
     // Workers publish their engine every minute; a host silent for ten minutes is gone, and its images with it.
     java.time.Instant alive = java.time.Instant.now().minus(Duration.ofMinutes(10));
     List<String> hosts = new ArrayList<>();
@@ -86,20 +95,42 @@ public class StorageActivitiesImpl implements StorageActivities {
     return hosts;
   }
 
+  /**
+   * Removes the tags {@code reprise/job-<id>} of jobs this instance deleted (recorded under
+   * {@code storage/deleted-images/}), and only when the tag still names the image the job recorded. A host's engine
+   * is shared by every instance on it, and an image whose job this instance does not know may be another
+   * instance's: it is never touched.
+   */
   @Override
   public SweepReport.HostImages removeJobImages(String host) {
-    List<String> images = engine.jobImages();
+    List<String> present = engine.jobImages();
     List<String> removed = new ArrayList<>();
-    for (String tag : images) {
-      String jobId = tag.substring(DockerContainerEngine.JOB_IMAGE_PREFIX.length()).replaceFirst(":[^:]*$", "");
-      // Only an image whose job Temporal no longer has: a running job's, an ended job's (kept for re-runs) stay.
-      if (!jobId.isEmpty() && !directory.exists(jobId)) {
+    for (StoredObject record : store.list(StoreKeys.DELETED_IMAGES_PREFIX)) {
+      Map<String, String> deleted = readRecord(record.key());
+      String jobId = deleted.get("job_id");
+      String imageId = deleted.get("image_id");
+      if (jobId == null || imageId == null) {
+        continue;
+      }
+      String tag = DockerContainerEngine.JOB_IMAGE_PREFIX + jobId + ":latest";
+      if (present.contains(tag) && imageId.equals(engine.imageId(tag))) {
         engine.removeImage(tag);
         removed.add(tag);
       }
       heartbeat();
     }
-    return new SweepReport.HostImages(host, images.size(), removed, null);
+    return new SweepReport.HostImages(host, present.size(), removed, null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, String> readRecord(String key) {
+    return store.open(key).map(in -> {
+      try (in) {
+        return (Map<String, String>) StorageSweeper.JSON.readValue(in, Map.class);
+      } catch (java.io.IOException e) {
+        return Map.<String, String>of();
+      }
+    }).orElse(Map.of());
   }
 
   @Override

@@ -28,22 +28,22 @@ class JobRemovalController {
    */
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  Map<String, Object> delete(@PathVariable String id) {
+  Map<String, Object> deleteJob(@PathVariable String id) {
     return removal.delete(Caller.current(), id);
   }
 
   @PostMapping("/{id}/pin")
-  Map<String, Object> pin(@PathVariable String id) {
+  Map<String, Object> pinJob(@PathVariable String id) {
     return removal.pin(Caller.current(), id);
   }
 
   @DeleteMapping("/{id}/pin")
-  Map<String, Object> unpin(@PathVariable String id) {
+  Map<String, Object> unpinJob(@PathVariable String id) {
     return removal.unpin(Caller.current(), id);
   }
 
   @GetMapping("/{id}/pin")
-  Map<String, Object> pinState(@PathVariable String id) {
+  Map<String, Object> jobPin(@PathVariable String id) {
     return removal.pinState(Caller.current(), id);
   }
 }

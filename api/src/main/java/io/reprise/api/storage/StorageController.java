@@ -26,7 +26,7 @@ class StorageController {
   }
 
   @GetMapping({"", "/"})
-  Map<String, Object> overview() {
+  Map<String, Object> storage() {
     return storage.overview();
   }
 
@@ -37,7 +37,7 @@ class StorageController {
 
   @PostMapping({"/sweeps", "/sweeps/"})
   @ResponseStatus(HttpStatus.ACCEPTED)
-  Map<String, Object> start(@RequestBody(required = false) Map<String, Object> body) {
+  Map<String, Object> startSweep(@RequestBody(required = false) Map<String, Object> body) {
     return storage.start(Caller.current(), body);
   }
 
