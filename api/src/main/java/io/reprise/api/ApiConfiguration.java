@@ -30,6 +30,13 @@ class ApiConfiguration {
   }
 
   @Bean
+  io.reprise.activities.sweep.JobDeletion jobDeletion(ArtifactStore store,
+      io.temporal.client.WorkflowClient temporal) {
+    return new io.reprise.activities.sweep.JobDeletion(store,
+        new io.reprise.activities.sweep.TemporalJobDirectory(temporal));
+  }
+
+  @Bean
   JobComparison jobComparison(JobFiles files) {
     return new JobComparison(files);
   }

@@ -13,7 +13,10 @@ import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.MinioArtifactStore;
 import io.reprise.activities.storage.MinioSettings;
 import io.reprise.activities.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.reprise.activities.sweep.StorageActivitiesImpl;
+import io.reprise.activities.sweep.TemporalJobDirectory;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import org.springframework.core.env.Environment;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
@@ -79,6 +82,33 @@ class WorkerConfiguration {
   @Bean
   PrometheusScrape prometheusScrape(PrometheusMeterRegistry registry, OperatorCheck operators) {
     return new PrometheusScrape(registry, operators);
+  }
+
+  @Bean
+  StorageActivitiesImpl storageActivities(ArtifactStore store, DockerContainerEngine engine, WorkflowClient client,
+      StorageProperties storage) {
+    return new StorageActivitiesImpl(store, new TemporalJobDirectory(client), engine,
+        new StorageActivitiesImpl.Settings(storage.retentionSuccess(), storage.retentionFailure(), storage.grace()));
+  }
+
+  /**
+   * The storage sweep's schedule, made or brought to this worker's interval once the worker runs (a Temporal that
+   * is not reachable yet only delays it: the worker does not stop for it, and the next start tries again).
+   */
+  @Bean
+  ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent> sweepSchedule(
+      WorkflowClient client, WorkerProperties properties, StorageProperties storage) {
+    return event -> {
+      if (!storage.schedule()) {
+        return;
+      }
+      try {
+        SweepSchedule.ensure(client, properties.temporal().taskQueue(), storage.interval());
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(SweepSchedule.class)
+            .warn("could not make the storage sweep's schedule: {}", e.getMessage());
+      }
+    };
   }
 
   @Bean

@@ -72,6 +72,11 @@ public interface ContainerEngine {
     }
   }
 
+  /** The tags of job images on the engine ({@code reprise/job-<id>:latest}); none by default. */
+  default List<String> jobImages() {
+    return List.of();
+  }
+
   /** Removes the image by name or id; no error when there is none. */
   void removeImage(String reference);
 

@@ -187,6 +187,16 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
+  public List<String> jobImages() {
+    return docker.listImagesCmd().exec().stream()
+        .flatMap(image -> image.getRepoTags() == null ? java.util.stream.Stream.empty()
+            : java.util.Arrays.stream(image.getRepoTags()))
+        .filter(tag -> tag.startsWith(JOB_IMAGE_PREFIX))
+        .sorted()
+        .toList();
+  }
+
+  @Override
   public RunOutcome run(RunSpec spec, Consumer<String> logLine, Runnable heartbeat) {
     // The container's name derives from the job, and cleanup removes it, so a container of this name is the one
     // an earlier attempt started: while it runs, or once it has ended, its outcome is this run's outcome.

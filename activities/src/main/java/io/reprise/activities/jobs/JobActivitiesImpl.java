@@ -443,6 +443,7 @@ public class JobActivitiesImpl implements JobActivities {
             .forEach(entry -> inputs.put(entry.path(), entry));
         List<Glob> keep = Glob.compileValid(request.outputs());
         List<FileManifest.Entry> stored = new ArrayList<>();
+        Map<String, Path> locations = new HashMap<>();
         int dropped = 0;
         FileManifest.Scan scan = FileManifest.scanTree(compendium, storeBudget(inputs, request.provenance()));
         for (FileTree.Entry found : scan.listing().files()) {
@@ -462,6 +463,7 @@ public class JobActivitiesImpl implements JobActivities {
             reusedBytes += file.size();
           }
           stored.add(new FileManifest.Entry(file.path(), file.size(), file.sha256(), output));
+          locations.putIfAbsent(file.sha256(), found.location());
           workFiles++;
           outputs += output ? 1 : 0;
         }
@@ -487,6 +489,19 @@ public class JobActivitiesImpl implements JobActivities {
         bytes += Files.size(manifestFile);
         store.put(StoreKeys.jobManifest(jobId), manifestFile, "application/json");
         uploaded++;
+        // A storage sweep whose mark ran before this manifest existed may have moved a blob found stored above to
+        // the trash: every blob the manifest names is checked now, and taken back or stored again from the file
+        // (see Storage by content in the README). A sweep that starts later sees the manifest.
+        int fixed = 0;
+        for (FileManifest.Entry entry : stored) {
+          if (locations.containsKey(entry.sha256()) && !"present".equals(blobs.ensure(
+              locations.remove(entry.sha256()), entry.sha256(), entry.size(), ContentTypes.of(entry.path())))) {
+            fixed++;
+          }
+        }
+        if (fixed > 0) {
+          lines.add(fixed + " blobs a storage sweep had moved to the trash while this job was stored were put back");
+        }
         metrics.stored(newBytes, reusedBytes);
         lines.add("stored the working directory: " + workFiles + " files (" + (newBytes + reusedBytes) + " bytes), "
             + outputs + " outputs" + (dropped > 0 ? ", " + dropped + " new files not in outputs dropped" : "")

@@ -72,6 +72,11 @@ public class JobFiles {
     if (store.stat(blob).isPresent()) {
       return Optional.of(new JobFile(WORK + entry.path(), entry.size(), blob));
     }
+    // A sweep that raced the job's cleanup moved the blob to the trash; the next sweep takes it back.
+    String trash = StoreKeys.trash(entry.sha256());
+    if (store.stat(trash).isPresent()) {
+      return Optional.of(new JobFile(WORK + entry.path(), entry.size(), trash));
+    }
     // The working directories of jobs stored before blobs existed.
     return stored(jobId, WORK + entry.path());
   }

@@ -63,6 +63,44 @@ public final class BlobStore {
     return true;
   }
 
+  /**
+   * Makes sure the blob is stored, after a manifest that refers to it was written. A storage sweep that ran while the
+   * manifest was being written may have moved the blob to the trash (it found it unreferenced: the manifest did not
+   * exist yet); it is then taken back from the trash, or stored again from the file. Answers what was done:
+   * {@code present}, {@code restored} or {@code uploaded}.
+   */
+  public String ensure(Path file, String sha256, long size, String contentType) throws IOException {
+    if (contains(sha256)) {
+      return "present";
+    }
+    if (restore(sha256)) {
+      return "restored";
+    }
+    put(file, sha256, size, contentType);
+    return "uploaded";
+  }
+
+  /**
+   * Copies the blob back from the trash, when it is there and not stored already; answers whether it is stored now.
+   * The trash copy stays for the sweep to delete.
+   */
+  public boolean restore(String sha256) {
+    if (contains(sha256)) {
+      return true;
+    }
+    String trash = StoreKeys.trash(sha256);
+    if (store.stat(trash).isEmpty()) {
+      return false;
+    }
+    try {
+      store.copy(trash, StoreKeys.blob(sha256));
+      return true;
+    } catch (StorageException gone) {
+      // A sweep freed it between the stat and the copy.
+      return contains(sha256);
+    }
+  }
+
   /** Counts the bytes the store read, so a file that shrank or grew cannot pass for the one hashed. */
   private static final class CountingStream extends java.io.FilterInputStream {
     private long count;

@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
  * jobs/{jobId}/work/{path}                working directories of jobs stored before blobs existed (still read)
  * staging/{random}                        bytes on their way to a blob, until their hash is checked
  * engines/{workerHost}.json               the base images of a worker host's engine, which the API checks uploads by
+ * trash/sha256/{hex}                      blobs no manifest referred to at a sweep, until a later sweep frees them
+ * pins/{jobId}.json                       who pinned a job, so that retention keeps it
+ * storage/usage.json                      bytes per user and per compendium, as the last sweep counted them
+ * storage/sweeps/{id}.json                the figures of the last sweeps
  * </pre>
  * A job's working directory is content-addressed: its manifest points at blobs, so a re-run whose files are
  * identical adds no bytes for them.
@@ -59,11 +63,49 @@ public final class StoreKeys {
     return ENGINES_PREFIX + workerHost + ".json";
   }
 
+  public static final String BLOBS_PREFIX = "blobs/sha256/";
+  public static final String TRASH_PREFIX = "trash/sha256/";
+  public static final String JOBS_PREFIX = "jobs/";
+  public static final String PINS_PREFIX = "pins/";
+  public static final String SWEEPS_PREFIX = "storage/sweeps/";
+  public static final String USAGE = "storage/usage.json";
+  public static final String DELETED_IMAGES_PREFIX = "storage/deleted-images/";
+
+  /**
+   * The record that this instance deleted a job whose image is {@code reprise/job-<id>} on some host: the image id
+   * it recorded, which a host's image sweep checks before it removes the tag. Engines are shared by every instance
+   * on a host, so a host removes only images this instance's deletions name.
+   */
+  public static String deletedImage(String jobId) {
+    return DELETED_IMAGES_PREFIX + pin(jobId).substring(PINS_PREFIX.length());
+  }
+
+  /** Where a blob waits after a sweep found no manifest referring to it, until a later sweep frees or restores it. */
+  public static String trash(String sha256) {
+    return TRASH_PREFIX + blob(sha256).substring(BLOBS_PREFIX.length());
+  }
+
+  /** The record of who pinned a job. */
+  public static String pin(String jobId) {
+    if (jobId == null || !jobId.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException("not a job id: " + jobId);
+    }
+    return PINS_PREFIX + jobId + ".json";
+  }
+
+  /** A stored sweep report; ids are workflow ids, which sort by time within the schedule's and the API's. */
+  public static String sweep(String sweepId) {
+    if (sweepId == null || !sweepId.matches("[A-Za-z0-9._:-]{1,200}")) {
+      throw new IllegalArgumentException("not a sweep id: " + sweepId);
+    }
+    return SWEEPS_PREFIX + sweepId + ".json";
+  }
+
   /** The key of the bytes whose SHA-256 is given (64 lower-case hex digits). */
   public static String blob(String sha256) {
     if (sha256 == null || !SHA256.matcher(sha256).matches()) {
       throw new IllegalArgumentException("not a SHA-256 in hex: " + sha256);
     }
-    return "blobs/sha256/" + sha256;
+    return BLOBS_PREFIX + sha256;
   }
 }

@@ -126,6 +126,12 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.POST, "/api/v1/compendium", "/api/v1/compendium/").hasAnyRole(runners)
             .requestMatchers(HttpMethod.POST, "/api/v1/job", "/api/v1/job/").hasAnyRole(runners)
             .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasAnyRole(auditors)
+            // Storage: the sweeps are the operators'; usage (which any auditor could add up from the jobs they
+            // read) and pinning jobs against retention are the auditors' too.
+            .requestMatchers("/api/v1/storage/sweeps", "/api/v1/storage/sweeps/**").hasRole(operator)
+            .requestMatchers("/api/v1/storage", "/api/v1/storage/", "/api/v1/storage/**").hasAnyRole(auditors)
+            .requestMatchers(HttpMethod.POST, "/api/v1/job/*/pin").hasAnyRole(auditors)
+            .requestMatchers(HttpMethod.DELETE, "/api/v1/job/*/pin").hasAnyRole(auditors)
             .anyRequest().hasAnyRole(anyRole))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint()).accessDeniedHandler(denied()))
         .oauth2ResourceServer(server -> server.authenticationManagerResolver(managers(tokens, throttle,

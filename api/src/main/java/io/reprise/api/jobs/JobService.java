@@ -512,6 +512,19 @@ public class JobService {
     }
   }
 
+  /**
+   * The job's workflow when the caller may see the job; a 404 like an unknown id when not. For routes outside this
+   * service (deletion, pins).
+   */
+  public WorkflowExecutionDescription describeVisible(Caller caller, String jobId) {
+    return describeFor(caller, jobId);
+  }
+
+  /** The user a job runs for, from its workflow. */
+  public static String ownerOf(WorkflowExecutionDescription description) {
+    return owner(description);
+  }
+
   private WorkflowExecutionDescription describeFor(Caller caller, String jobId) {
     WorkflowExecutionDescription description = describe(jobId);
     if (!maySee(caller, owner(description))) {

@@ -5,10 +5,10 @@ import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -48,7 +48,8 @@ class ApiErrorsWebMvcTest extends ApiSliceTest {
 
   @Test
   void wrongMethodIsAJson405() throws Exception {
-    mvc.perform(delete("/api/v1/job/abcdefabcdef")).andExpect(status().isMethodNotAllowed())
+    // DELETE deletes a job; PUT is no method of a job.
+    mvc.perform(put("/api/v1/job/abcdefabcdef")).andExpect(status().isMethodNotAllowed())
         .andExpect(jsonPath("$.error").exists());
   }
 

@@ -6,7 +6,9 @@ import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.api.audits.AuditService;
 import io.reprise.api.compendia.CompendiumService;
 import io.reprise.api.jobs.JobListing;
+import io.reprise.api.jobs.JobRemoval;
 import io.reprise.api.jobs.JobService;
+import io.reprise.api.storage.StorageService;
 import io.reprise.api.jobs.LogFollower;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,4 +42,8 @@ public abstract class ApiSliceTest {
   protected DockerContainerEngine docker;
   @MockitoBean
   protected WorkflowServiceStubs temporal;
+  @MockitoBean
+  protected JobRemoval removal;
+  @MockitoBean
+  protected StorageService storage;
 }
