@@ -101,6 +101,12 @@ function mayCancel(me, job) {
   return job.status === 'running' && (me.role === 'operator' || job.user === me.user);
 }
 
+/** Deleting: operators any ended job, submitters their own, auditors their own re-runs. */
+function mayDelete(me, job) {
+  return job.status !== 'running' && (me.role === 'operator' || (job.user === me.user
+    && (me.role === 'submitter' || !!job.rerun_of)));
+}
+
 function mayRerun(me, job) {
   return job.status !== 'running' && (me.role !== 'submitter' || job.user === me.user);
 }
@@ -131,6 +137,13 @@ export function JobPage({ me, id }) {
         setConfirming(false);
         await post(`/job/${encodeURIComponent(id)}/cancel`);
         setReload(reload + 1);
+      } else if (what === 'delete') {
+        setConfirming(false);
+        await api(`/job/${encodeURIComponent(id)}`, { method: 'DELETE' });
+        navigate('/jobs');
+      } else if (what === 'pin' || what === 'unpin') {
+        await api(`/job/${encodeURIComponent(id)}/pin`, { method: what === 'pin' ? 'POST' : 'DELETE' });
+        setReload(reload + 1);
       } else {
         const answer = await post(`/job/${encodeURIComponent(id)}/rerun`);
         navigate('/job/' + encodeURIComponent(answer.job_id));
@@ -147,9 +160,13 @@ export function JobPage({ me, id }) {
       h('div', { class: 'actions' },
         // Cancelling a long run is one click too many to take back: the first click asks, the second cancels.
         mayCancel(me, job) ? h('button', { class: 'danger', disabled: busy, 'aria-live': 'polite',
-          onClick: () => (confirming ? act('cancel') : setConfirming(true)) },
-        confirming ? 'Really cancel? Click again' : 'Cancel job') : null,
-        mayRerun(me, job) ? h('button', { disabled: busy, onClick: () => act('rerun') }, 'Re-run') : null)),
+          onClick: () => (confirming === 'cancel' ? act('cancel') : setConfirming('cancel')) },
+        confirming === 'cancel' ? 'Really cancel? Click again' : 'Cancel job') : null,
+        mayRerun(me, job) ? h('button', { disabled: busy, onClick: () => act('rerun') }, 'Re-run') : null,
+        me.role !== 'submitter' && job.status !== 'running' ? h(PinButton, { id: job.id, busy, act, reload }) : null,
+        mayDelete(me, job) ? h('button', { class: 'danger', disabled: busy,
+          onClick: () => (confirming === 'delete' ? act('delete') : setConfirming('delete')) },
+        confirming === 'delete' ? 'Really delete? Click again' : 'Delete job') : null)),
     h(ErrorText, { error: actionError }),
     h(ErrorText, { error }),
     h('dl', { class: 'facts' },
@@ -174,6 +191,16 @@ export function JobPage({ me, id }) {
       h('pre', { class: 'json' }, JSON.stringify(job.provenance, null, 2))) : null,
     job.results ? h('details', { class: 'panel' }, h('summary', null, h('h2', null, 'Results')),
       h('pre', { class: 'json' }, JSON.stringify(job.results, null, 2))) : null);
+}
+
+/** Pinned jobs outlive the retention policy; auditors and operators pin. */
+function PinButton({ id, busy, act, reload }) {
+  const { value } = usePolling(() => api(`/job/${encodeURIComponent(id)}/pin`), [id, reload], 0, () => false);
+  if (!value) {
+    return null;
+  }
+  return h('button', { disabled: busy, 'aria-pressed': value.pinned ? 'true' : 'false', 'data-pinned': value.pinned,
+    onClick: () => act(value.pinned ? 'unpin' : 'pin') }, value.pinned ? '\u2713 Pinned (unpin)' : 'Pin');
 }
 
 function fact(name, value) {

@@ -456,6 +456,26 @@ class DashboardIT {
   }
 
   @Test
+  void aSubmitterDeletesTheirEndedJobFromItsPageAfterConfirming() throws Exception {
+    ApiClient alice = ApiClient.as("dash-alice", "submitter");
+    String jobId = alice.runOwn(Compendia.zip(Map.of("Dockerfile", "FROM reprise/busybox\nCMD [\"true\"]\n")));
+    assertEquals("success", alice.awaitEnd(jobId).get("status").asText());
+    signIn("dash-alice", "submitter");
+    open("/job/" + jobId);
+    waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+        By.xpath("//button[normalize-space()='Delete job']"))).click();
+    WebElement really = waitUpTo(Duration.ofSeconds(5)).until(ExpectedConditions.elementToBeClickable(
+        By.xpath("//button[starts-with(normalize-space(), 'Really delete?')]")));
+    assertEquals(200, alice.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId))
+        .build()).statusCode(), "one click deletes nothing");
+    really.click();
+    // Deleting a job that ended seconds ago waits for Temporal (about 20 s), then the page goes to the list.
+    waitUpTo(Duration.ofSeconds(90)).until(ExpectedConditions.urlContains("#/jobs"));
+    assertEquals(404, alice.exchange(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId))
+        .build()).statusCode());
+  }
+
+  @Test
   void anotherSubmittersJobShowsOnlyTheApisNotFound() throws Exception {
     String jobId = successJob();
     signIn("dash-bob", "submitter");

@@ -74,6 +74,10 @@ final class Api {
     return json(send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build()));
   }
 
+  JsonNode delete(String path) {
+    return json(send(request(path).DELETE().build()));
+  }
+
   JsonNode postJson(String path, Object body) {
     try {
       return json(send(request(path).header("Content-Type", "application/json")

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
     description = "Runs research compendia reproducibly on a Reprise server, and shows their jobs.",
     subcommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, RunCommand.class,
         JobsCommand.class, ShowCommand.class, LogsCommand.class, FilesCommand.class, GetCommand.class,
-        CancelCommand.class, RerunCommand.class, CompareCommand.class, AuditCommand.class,
-        CompletionCommand.class},
+        CancelCommand.class, RerunCommand.class, CompareCommand.class, AuditCommand.class, DeleteCommand.class,
+        PinCommand.class, CompletionCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  1  the job failed, a comparison did not reproduce, or a watched audit not all",
         "  2  usage error, connection error, or an error answer from the server"})

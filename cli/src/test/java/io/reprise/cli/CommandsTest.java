@@ -129,6 +129,23 @@ class CommandsTest {
   }
 
   @Test
+  void deleteAndPinSendTheirMethodsAndARunningJobIsRefusedWithTheServersWords() {
+    answers.put("DELETE /api/v1/job/j1", new String[] {"202", "{\"job_id\":\"j1\",\"status\":\"deleted\","
+        + "\"objects_deleted\":5,\"bytes_deleted\":2048}"});
+    Result deleted = run("delete", "j1");
+    assertEquals(0, deleted.code(), deleted.err());
+    assertEquals("job j1: deleted (5 objects, 2048 bytes; shared contents go with the next sweep)\n", deleted.out());
+    answers.put("DELETE /api/v1/job/j2", new String[] {"409", "{\"error\":\"job j2 is running; cancel it first\"}"});
+    Result running = run("delete", "j2");
+    assertEquals(2, running.code());
+    assertEquals("reprise: job j2 is running; cancel it first\n", running.err());
+    answers.put("POST /api/v1/job/j1/pin", new String[] {"200", "{\"job_id\":\"j1\",\"pinned\":true}"});
+    assertEquals("job j1: pinned\n", run("pin", "j1").out());
+    answers.put("DELETE /api/v1/job/j1/pin", new String[] {"200", "{\"job_id\":\"j1\",\"pinned\":false}"});
+    assertEquals("job j1: not pinned\n", run("pin", "--remove", "j1").out());
+  }
+
+  @Test
   void anUnreachableServerExitsTwo() {
     server.stop(0);
     Result result = run("whoami");
