@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * Reads that many callers share. A value that can no longer change (a job that ended) is kept, up to a bound, the
  * least recently read going first; any other value is kept for a short freshness window. While one caller loads a
  * key, every other caller of that key waits for that load and gets its value or its error (single flight), so N
- * readers at once cause one load.
+ * readers at once cause one load; when the key had a value (its window just ended, by at most
+ * {@link #STALE_NANOS}), the others get that value at once instead of waiting for the newer one.
  *
  * <p>Written here rather than taken from a cache library: it needs only a map, a lock and a future, and the
  * single flight and the "settled for good" rule are the parts that matter and would be ours anyway.
@@ -27,6 +28,8 @@ final class SharedReads<V> {
   private record Fresh<V>(V value, long at) {}
 
   private static final int PRUNE_ABOVE = 4096;
+  /** How much older than its window a value may be and still serve while a newer one is being loaded. */
+  static final long STALE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   private final long freshNanos;
   private final int maxSettled;
@@ -64,6 +67,12 @@ final class SharedReads<V> {
     CompletableFuture<V> mine = new CompletableFuture<>();
     CompletableFuture<V> theirs = loading.putIfAbsent(key, mine);
     if (theirs != null) {
+      // While another call loads a newer value, the one before it serves, if it is not much older than a window:
+      // only the loading call waits for Temporal, not every reader of the key.
+      Fresh<V> previous = fresh.get(key);
+      if (previous != null && clock.getAsLong() - previous.at() < freshNanos + STALE_NANOS) {
+        return new Read<>(previous.value(), false);
+      }
       return new Read<>(await(theirs), false);
     }
     try {

@@ -99,6 +99,34 @@ class SharedReadsTest {
   }
 
   @Test
+  void whileAValueIsReloadedOtherReadersGetThePreviousOneAtOnce() throws Exception {
+    SharedReads<Job> reads = reads(10);
+    reads.get("j", id -> load(id, false));
+    now.addAndGet(WINDOW);
+    CountDownLatch inLoad = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<SharedReads.Read<Job>> refresh = pool.submit(() -> reads.get("j", id -> {
+      inLoad.countDown();
+      await(release);
+      return load(id, false);
+    }));
+    assertTrue(inLoad.await(10, TimeUnit.SECONDS));
+
+    // The load is held: a reader that waited for it would not return before the release.
+    SharedReads.Read<Job> meanwhile = reads.get("j", id -> load(id, false));
+    assertEquals(1, meanwhile.value().load());
+    assertEquals(false, meanwhile.loaded());
+    // Past the staleness bound, a reader waits for the newer value instead.
+    now.addAndGet(SharedReads.STALE_NANOS);
+    Future<SharedReads.Read<Job>> waiting = pool.submit(() -> reads.get("j", id -> load(id, false)));
+    awaitJoined(reads, "j", 1);
+    release.countDown();
+    assertEquals(2, refresh.get(10, TimeUnit.SECONDS).value().load());
+    assertEquals(2, waiting.get(10, TimeUnit.SECONDS).value().load());
+    assertEquals(2, loads.get());
+  }
+
+  @Test
   void aFailedLoadFailsEveryReaderThatWaitedForItAndIsNotKept() throws Exception {
     SharedReads<Job> reads = reads(10);
     CountDownLatch inLoad = new CountDownLatch(1);
