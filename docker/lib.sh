@@ -59,6 +59,15 @@ SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubm
 TEMPORAL_DYNAMIC_CONFIG=(matching.useNewMatcher=true matching.enableFairness=true
   matching.numTaskqueueReadPartitions=1 matching.numTaskqueueWritePartitions=1)
 
+# The dev server's rate limits, set here rather than left to defaults (README "The stack", "Reads"). Every request of
+# the namespace, the workers' polls, heartbeats and task completions as much as the API's describes, shares
+# frontend.namespaceRPS; visibility queries (the job list, re-runs, health) have a budget of their own, which the
+# dev server raises from Temporal's 10 to 100. A request over a limit is refused at once with RESOURCE_EXHAUSTED, which
+# the API answers 429 with Retry-After. The API holds its own reads under REPRISE_READS_DESCRIBES_PER_SECOND (200)
+# and REPRISE_READS_QUERIES_PER_SECOND (40), so readers leave most of these budgets to the workers.
+TEMPORAL_RATE_LIMITS=(frontend.rps=2400 frontend.namespaceRPS=2400 frontend.namespaceBurstRatio=2
+  frontend.namespaceRPS.visibility=100 frontend.namespaceBurstRatio.visibility=2)
+
 say() { printf '[reprise] %s\n' "$*"; }
 die() { printf '[reprise] error: %s\n' "$*" >&2; exit 1; }
 

@@ -68,10 +68,20 @@ public class JobService {
   private final ApiProperties.Temporal settings;
   private final boolean submittersSeeAll;
   private final JobPriorities priorities;
+  private final JobReads reads;
 
   public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
       ApiProperties properties, JobListing listing, JobFiles jobFiles, AuthProperties auth,
       JobPriorities priorities) {
+    this(temporal, store, compendia, properties, listing, jobFiles, auth, priorities,
+        new JobReads(JobReads.Settings.defaults(), null));
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired
+  public JobService(WorkflowClient temporal, ArtifactStore store, CompendiumService compendia,
+      ApiProperties properties, JobListing listing, JobFiles jobFiles, AuthProperties auth,
+      JobPriorities priorities, JobReads reads) {
+    this.reads = reads;
     this.submittersSeeAll = auth.submittersSeeAll();
     this.priorities = priorities;
     this.listing = listing;
@@ -195,6 +205,8 @@ public class JobService {
     String newJob = Ids.newId();
     launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted,
         new Actors.Actor(submitter, caller.user(), caller.user()));
+    // This API's next view of the job lists the new re-run; another API's within its re-runs' freshness window.
+    reads.rerunStarted(jobId);
     return newJob;
   }
 
@@ -270,11 +282,16 @@ public class JobService {
   private List<String> reruns(Caller viewer, String jobId) {
     String query = "WorkflowType = 'JobWorkflow' AND " + JobSearchAttributes.RERUN_OF.getName() + " = '" + jobId
         + "'";
+    String only = null;
     if (viewer != null && !viewer.readsAll() && !submittersSeeAll) {
       // The user is a valid user name (letters, digits and . _ @ -): it cannot end the quoted value.
-      query += " AND " + JobSearchAttributes.SUBMITTER.getName() + " = '" + viewer.user() + "'";
+      only = viewer.user();
+      query += " AND " + JobSearchAttributes.SUBMITTER.getName() + " = '" + only + "'";
     }
-    return listing.ids(query);
+    String asked = query;
+    // Shared for a few seconds between the job's viewers with the same filter: a visibility query per view would
+    // spend the namespace's visibility rate (100 a second on the dev server) at a hundred views a second.
+    return reads.reruns(jobId, only, () -> listing.ids(asked));
   }
 
   private String existingCompendium(String jobId) {
@@ -401,7 +418,7 @@ public class JobService {
 
   /** The job, when the caller may see it; a 404 like an unknown id when not. */
   public JobView view(Caller caller, String jobId, boolean allSteps) {
-    return view(caller, jobId, describeFor(caller, jobId), allSteps);
+    return view(caller, snapshotFor(caller, jobId), allSteps, true);
   }
 
   /**
@@ -410,15 +427,58 @@ public class JobService {
    * hold the worker's paths and code.
    */
   public JobView view(String jobId, boolean allSteps) {
-    return view(null, jobId, describe(jobId), allSteps);
+    return view(null, snapshot(jobId), allSteps, true);
   }
 
-  private JobView view(Caller viewer, String jobId, WorkflowExecutionDescription description, boolean allSteps) {
+  /**
+   * The job's steps and status as a log stream follows them, without its re-runs: every stream of a job shares
+   * the job's read, as every view does.
+   */
+  JobView progress(String jobId) {
+    return view(null, snapshot(jobId), false, false);
+  }
+
+  /**
+   * What the job's view is made of: read once and kept when the job has ended, shared by all readers for a short
+   * while when it runs (see {@link JobReads}).
+   */
+  private JobReads.Snapshot snapshot(String jobId) {
+    if (!Ids.isValid(jobId)) {
+      throw ApiException.notFound("no job with id " + jobId);
+    }
+    return reads.snapshot(jobId, this::readSnapshot);
+  }
+
+  /** The snapshot, when the caller may see the job; a 404 like an unknown id when not. */
+  private JobReads.Snapshot snapshotFor(Caller caller, String jobId) {
+    JobReads.Snapshot snapshot = snapshot(jobId);
+    if (!maySee(caller, snapshot.owner())) {
+      throw ApiException.notFound("no job with id " + jobId);
+    }
+    return snapshot;
+  }
+
+  private JobReads.Snapshot readSnapshot(String jobId) {
+    reads.takeDescribe();
+    WorkflowExecutionDescription description = describe(jobId);
     // The search attributes are set when the job starts, so they are there before the workflow first runs.
     SearchAttributes attributes = description.getTypedSearchAttributes();
-    String compendiumId = attributes.get(JobSearchAttributes.COMPENDIUM_ID);
     JobState state = state(jobId, description);
-    Map<String, String> liveTails = liveTails(description);
+    List<JobView.FileView> files = jobFiles.list(jobId).stream().map(file -> new JobView.FileView(file.path(),
+        file.size(), dataUrl(jobId, file.path()))).toList();
+    // A closed workflow never changes again, cancel requests included: its snapshot is kept.
+    boolean closed = description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return new JobReads.Snapshot(jobId, attributes.get(JobSearchAttributes.COMPENDIUM_ID),
+        attributes.get(JobSearchAttributes.SUBMITTER), state, Map.copyOf(liveTails(description)),
+        Actors.of(description), Actors.cancelledBy(temporal, jobId, description), priority(description, state),
+        description.getStartTime().toString(), closed, files);
+  }
+
+  private JobView view(Caller viewer, JobReads.Snapshot snapshot, boolean allSteps, boolean withReruns) {
+    String jobId = snapshot.jobId();
+    String compendiumId = snapshot.compendiumId();
+    JobState state = snapshot.state();
+    Map<String, String> liveTails = snapshot.liveTails();
     Map<String, JobView.StepView> steps = new LinkedHashMap<>();
     for (Step step : state.steps()) {
       String text = step.status() == StepStatus.RUNNING && liveTails.containsKey(step.name())
@@ -426,18 +486,16 @@ public class JobService {
       steps.put(step.name(), new JobView.StepView(step.status().wireName(), step.start(), step.end(),
           ServerPaths.hide(text), null));
     }
-    List<JobView.FileView> files = jobFiles.list(jobId).stream().map(file -> new JobView.FileView(file.path(),
-        file.size(), dataUrl(jobId, file.path()))).toList();
+    List<JobView.FileView> files = snapshot.files();
     if (allSteps) {
       steps.replaceAll((name, step) -> withDetails(jobId, name, step, state, files));
     }
     JobReport report = state.report();
-    Actors.Actor actor = Actors.of(description);
-    return new JobView(jobId, compendiumId, state.rerunOf(), reruns(viewer, jobId), state.rebuiltImageIdentical(),
-        attributes.get(JobSearchAttributes.SUBMITTER), actor == null ? null : actor.submittedBy(),
-        actor == null ? null : actor.rerunBy(), Actors.cancelledBy(temporal, jobId, description),
-        priority(description, state),
-        description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
+    Actors.Actor actor = snapshot.actor();
+    return new JobView(jobId, compendiumId, state.rerunOf(), withReruns ? reruns(viewer, jobId) : null,
+        state.rebuiltImageIdentical(), snapshot.owner(), actor == null ? null : actor.submittedBy(),
+        actor == null ? null : actor.rerunBy(), snapshot.cancelledBy(), snapshot.priority(),
+        snapshot.created(), report.started(), report.finished(), state.status().wireName(),
         steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
         state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
@@ -508,7 +566,8 @@ public class JobService {
   /** Answers 404, as for an unknown id, when the caller may not see the job. */
   public void requireVisible(Caller caller, String jobId) {
     if (!caller.readsAll() && !submittersSeeAll) {
-      describeFor(caller, jobId);
+      // The owner never changes: the job's shared snapshot tells it as well as a describe.
+      snapshotFor(caller, jobId);
     }
   }
 

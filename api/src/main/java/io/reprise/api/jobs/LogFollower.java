@@ -27,8 +27,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Follows a job for {@code GET /api/v1/job/{id}/logs?follow=true}: a server-sent event stream with an event
  * {@code step} at every step change, {@code log} events with the new lines of running steps, and a last event
- * {@code end} with the job's status. It reads the job view once a second, the same view any client sees, so it
- * needs no worker and holds no HTTP thread while it waits.
+ * {@code end} with the job's status. It looks at the job once a second, in the snapshot that every view and stream
+ * of the job shares (JobReads: one read of a running job a second, however many follow it), so it needs no worker
+ * and holds no HTTP thread while it waits.
  */
 @Component
 public class LogFollower {
@@ -52,7 +53,8 @@ public class LogFollower {
     this.jobs = jobs;
     // How many streams are open, for operators (reprise_log_followers): each reads its job once a second.
     meters.ifAvailable(registry -> Gauge.builder("reprise.log.followers", following, AtomicInteger::get)
-        .description("Open log streams (logs?follow=true); each reads its job once a second").register(registry));
+        .description("Open log streams (logs?follow=true); the streams of a job share one read of it a second")
+        .register(registry));
   }
 
   /** How many streams are open now. */
@@ -87,7 +89,7 @@ public class LogFollower {
           emitter.send(SseEmitter.event().comment("still running"));
           quiet[0] = 0;
         }
-        JobView view = jobs.view(jobId);
+        JobView view = jobs.progress(jobId);
         for (Map.Entry<String, JobView.StepView> entry : view.steps().entrySet()) {
           String step = entry.getKey();
           JobView.StepView now = entry.getValue();
@@ -116,6 +118,10 @@ public class LogFollower {
         // The client went away or the emitter already ended: stop following.
         stop.run();
       } catch (RuntimeException e) {
+        if (JobReads.overLimit(e)) {
+          // Reads are over a limit for now (the API's budget or Temporal's): look again at the next tick.
+          return;
+        }
         log.warn("following job {} failed: {}", jobId, e.getMessage());
         emitter.completeWithError(e);
         stop.run();

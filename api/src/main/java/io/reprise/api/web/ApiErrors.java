@@ -68,11 +68,26 @@ public class ApiErrors {
     return body(HttpStatus.SERVICE_UNAVAILABLE, "the artifact store is unavailable; try again shortly");
   }
 
-  /** Temporal did not answer, or refused a request. */
+  /** Temporal did not answer, or refused a request; over its rate limit, 429 (see {@link #overLimit}). */
   @ExceptionHandler(io.grpc.StatusRuntimeException.class)
   ResponseEntity<Map<String, String>> temporal(io.grpc.StatusRuntimeException e) {
+    if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+      return overLimit(e);
+    }
     log.warn("Temporal request failed: {}", e.getStatus());
     return body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal is unavailable; try again shortly");
+  }
+
+  /**
+   * Temporal refused a request over its rate limit (RESOURCE_EXHAUSTED: the namespace's or the frontend's requests
+   * a second, README "The stack"). Temporal is up and answers again within a second: 429 with Retry-After, never
+   * "unavailable", so a client slows down instead of reporting an outage.
+   */
+  static ResponseEntity<Map<String, String>> overLimit(Throwable e) {
+    log.debug("Temporal refused a request over its rate limit: {}", e.getMessage());
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_JSON)
+        .header("X-Content-Type-Options", "nosniff").header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1")
+        .body(Map.of("error", "too many requests to Temporal at once; try again in a second"));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -88,7 +103,8 @@ public class ApiErrors {
 
   /**
    * The Temporal client wraps a failed call (WorkflowServiceException around the gRPC status), so an unreachable
-   * Temporal arrives here, not at {@link #temporal}, from describe, start and the like: it is an outage, 503.
+   * Temporal arrives here, not at {@link #temporal}, from describe, start and the like: it is an outage, 503; a
+   * request over Temporal's rate limit is not, and answers 429.
    */
   private static io.grpc.Status.Code temporalOutage(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -107,6 +123,9 @@ public class ApiErrors {
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, String>> other(Exception e) {
     io.grpc.Status.Code outage = temporalOutage(e);
+    if (outage == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+      return overLimit(e);
+    }
     if (outage != null) {
       log.warn("Temporal request failed: {} ({})", outage, e.getClass().getSimpleName());
       return body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal is unavailable; try again shortly");

@@ -56,6 +56,9 @@ class JobServiceTest {
       listing, new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null,
           null), new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))));
 
+  /** The stub the last describeAs set up, to count its describes. */
+  private WorkflowStub described;
+
   private void describeAs(JobState state) {
     describeAs(state, null, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
@@ -85,6 +88,7 @@ class JobServiceTest {
         .setMemo(Memo.newBuilder().putFields(JobState.MEMO_KEY, CONVERTER.toPayload(state).orElseThrow()))
         .build();
     WorkflowStub stub = mock(WorkflowStub.class);
+    described = stub;
     when(stub.describe()).thenReturn(new WorkflowExecutionDescription(
         DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(info).build(), CONVERTER));
     when(temporal.newUntypedWorkflowStub(anyString())).thenReturn(stub);
@@ -252,5 +256,77 @@ class JobServiceTest {
 
     assertEquals("running", view.status());
     assertEquals("queued", view.steps().get("cleanup").status());
+  }
+
+  @Test
+  void anEndedJobIsDescribedOnceHoweverOftenItIsViewedAndOthersStillGet404() {
+    describeAs(ended(succeeded(), null), "alice");
+    when(listing.ids(anyString())).thenReturn(List.of());
+    io.reprise.api.auth.Caller alice = new io.reprise.api.auth.Caller("alice", io.reprise.api.auth.Role.SUBMITTER);
+    io.reprise.api.auth.Caller bob = new io.reprise.api.auth.Caller("bob", io.reprise.api.auth.Role.SUBMITTER);
+
+    for (int i = 0; i < 5; i++) {
+      assertEquals("success", jobs.view(alice, JOB, false).status());
+      assertEquals("success", jobs.view(OPERATOR, JOB, i % 2 == 0).status());
+    }
+    // Bob may not see Alice's job: a 404 like an unknown id, from what is kept as from a describe.
+    ApiException hidden = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> jobs.view(bob, JOB, false));
+    assertEquals(org.springframework.http.HttpStatus.NOT_FOUND, hidden.status());
+    assertEquals("no job with id " + JOB, hidden.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> jobs.requireVisible(bob, JOB));
+    jobs.requireVisible(alice, JOB);
+
+    org.mockito.Mockito.verify(described, org.mockito.Mockito.times(1)).describe();
+  }
+
+  @Test
+  void aRunningJobIsDescribedAgainOnlyAfterItsFreshnessWindow() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    JobService shared = new JobService(temporal, store, mock(CompendiumService.class),
+        new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null, null),
+        listing, new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null, null),
+        new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))),
+        new JobReads(JobReads.Settings.defaults(), null, now::get));
+    List<Step> steps = List.of(new Step("validate", StepStatus.RUNNING, "t0", null, ""), Step.queued("compile"),
+        Step.queued("execute"), Step.queued("cleanup"));
+    describeAs(new JobState(JOB, "c0c0c0c0c0c0", JobStatus.of(steps), steps, null, null, null, null,
+        new JobReport("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, null, List.of("validate")), null, null,
+        null, null, null), WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    when(listing.ids(anyString())).thenReturn(List.of());
+
+    for (int i = 0; i < 10; i++) {
+      assertEquals("running", shared.view(OPERATOR, JOB, false).status());
+      assertEquals("running", shared.progress(JOB).status());
+    }
+    org.mockito.Mockito.verify(described, org.mockito.Mockito.times(1)).describe();
+    now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1000));
+    shared.view(OPERATOR, JOB, false);
+    org.mockito.Mockito.verify(described, org.mockito.Mockito.times(2)).describe();
+  }
+
+  @Test
+  void theRerunsOfAJobAreAskedForOnceAWhileAndTheLastAnswerServesWhenTemporalIsBusy() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    JobService shared = new JobService(temporal, store, mock(CompendiumService.class),
+        new ApiProperties(null, new ApiProperties.Temporal("q", "default", "http://ui"), null, null),
+        listing, new JobFiles(store), new io.reprise.api.auth.AuthProperties(null, false, null, 0, null, null),
+        new JobPriorities(java.util.Map.of(JobPriorities.OPERATOR, new JobPriorities.Limit(1, 3))),
+        new JobReads(JobReads.Settings.defaults(), null, now::get));
+    describeAs(ended(succeeded(), null), "alice");
+    when(listing.ids(anyString())).thenReturn(List.of("r1r1r1r1r1r1"));
+
+    for (int i = 0; i < 10; i++) {
+      assertEquals(List.of("r1r1r1r1r1r1"), shared.view(OPERATOR, JOB, false).reruns());
+    }
+    org.mockito.Mockito.verify(listing, org.mockito.Mockito.times(1)).ids(anyString());
+    // After the window a new re-run shows; when Temporal then refuses the query, the last answer stands.
+    now.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+    when(listing.ids(anyString())).thenReturn(List.of("r2r2r2r2r2r2", "r1r1r1r1r1r1"));
+    assertEquals(List.of("r2r2r2r2r2r2", "r1r1r1r1r1r1"), shared.view(OPERATOR, JOB, false).reruns());
+    now.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+    when(listing.ids(anyString())).thenThrow(new io.grpc.StatusRuntimeException(io.grpc.Status.RESOURCE_EXHAUSTED));
+    assertEquals(List.of("r2r2r2r2r2r2", "r1r1r1r1r1r1"), shared.view(OPERATOR, JOB, false).reruns());
+    org.mockito.Mockito.verify(described, org.mockito.Mockito.times(1)).describe();
   }
 }

@@ -153,6 +153,38 @@ class ApiErrorsWebMvcTest extends ApiSliceTest {
   }
 
   @Test
+  void temporalOverItsRateLimitIsA429WithRetryAfterWrappedOrNot() throws Exception {
+    // What the dev server answers past frontend.namespaceRPS: RESOURCE_EXHAUSTED, inside the SDK's exception from
+    // describe, or bare from a call on the service stubs (a visibility query).
+    io.grpc.Status exhausted = io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("namespace rate limit exceeded");
+    List<RuntimeException> thrown = List.of(
+        new io.temporal.client.WorkflowServiceException(
+            io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("abcdefabcdef").build(),
+            "JobWorkflow", new io.grpc.StatusRuntimeException(exhausted)),
+        new io.grpc.StatusRuntimeException(exhausted),
+        new RuntimeException("wrapped twice", new io.grpc.StatusRuntimeException(exhausted)));
+    for (RuntimeException e : thrown) {
+      when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean())).thenThrow(e);
+
+      mvc.perform(get("/api/v1/job/abcdefabcdef"))
+          .andExpect(status().isTooManyRequests())
+          .andExpect(header().string("Retry-After", "1"))
+          .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+          .andExpect(jsonPath("$.error").value("too many requests to Temporal at once; try again in a second"));
+    }
+  }
+
+  @Test
+  void theApisOwnReadBudgetIsA429WithRetryAfter() throws Exception {
+    when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean())).thenThrow(io.reprise.api.jobs.JobReads.tooManyReads());
+
+    mvc.perform(get("/api/v1/job/abcdefabcdef"))
+        .andExpect(status().isTooManyRequests())
+        .andExpect(header().string("Retry-After", "1"))
+        .andExpect(jsonPath("$.error").value("too many reads at once; try again in a second"));
+  }
+
+  @Test
   void aTemporalRefusalThatIsNoOutageStaysA500() throws Exception {
     when(jobs.view(any(), eq("abcdefabcdef"), anyBoolean())).thenThrow(new io.temporal.client.WorkflowServiceException(
         io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("abcdefabcdef").build(),
