@@ -27,11 +27,16 @@ public class JobReads {
 
   /** The freshness windows and budgets; zero budget means no limit. */
   public record Settings(int endedJobs, long freshMillis, long rerunsFreshMillis, double describesPerSecond,
-      double queriesPerSecond) {
+      double queriesPerSecond, long endedKeepSeconds) {
+
+    public Settings(int endedJobs, long freshMillis, long rerunsFreshMillis, double describesPerSecond,
+        double queriesPerSecond) {
+      this(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond, 600);
+    }
 
     /** The defaults of application.yml. */
     public static Settings defaults() {
-      return new Settings(10_000, 1000, 2000, 200, 40);
+      return new Settings(10_000, 1000, 2000, 200, 40, 600);
     }
   }
 
@@ -54,9 +59,10 @@ public class JobReads {
       @Value("${reprise.reads.reruns-fresh-millis:2000}") long rerunsFreshMillis,
       @Value("${reprise.reads.describes-per-second:200}") double describesPerSecond,
       @Value("${reprise.reads.queries-per-second:40}") double queriesPerSecond,
+      @Value("${reprise.reads.ended-keep-seconds:600}") long endedKeepSeconds,
       ObjectProvider<MeterRegistry> meters) {
-    this(new Settings(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond),
-        meters.getIfAvailable());
+    this(new Settings(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond,
+        endedKeepSeconds), meters.getIfAvailable());
   }
 
   public JobReads(Settings settings, MeterRegistry registry) {
@@ -65,8 +71,10 @@ public class JobReads {
 
   /** With a clock of nanoseconds, as {@link System#nanoTime}. */
   JobReads(Settings settings, MeterRegistry registry, java.util.function.LongSupplier clock) {
+    // An ended job is read again after endedKeepSeconds: a storage sweep may have deleted it (retention) on
+    // another process, and this API must not show it for ever. A deletion through this API forgets it at once.
     this.snapshots = new SharedReads<>(TimeUnit.MILLISECONDS.toNanos(settings.freshMillis()), settings.endedJobs(),
-        Snapshot::closed, clock);
+        TimeUnit.SECONDS.toNanos(settings.endedKeepSeconds()), Snapshot::closed, clock);
     // Re-runs are never settled: a new one may start at any time.
     this.reruns = new SharedReads<>(TimeUnit.MILLISECONDS.toNanos(settings.rerunsFreshMillis()),
         0, ids -> false, clock);

@@ -31,10 +31,13 @@ public class JobRemoval {
   private final ArtifactStore store;
   private final Clock clock = Clock.systemUTC();
 
-  public JobRemoval(JobService jobs, JobDeletion deletion, ArtifactStore store) {
+  private final JobReads reads;
+
+  public JobRemoval(JobService jobs, JobDeletion deletion, ArtifactStore store, JobReads reads) {
     this.jobs = jobs;
     this.deletion = deletion;
     this.store = store;
+    this.reads = reads;
   }
 
   /**
@@ -59,6 +62,8 @@ public class JobRemoval {
     } catch (IllegalStateException slow) {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, slow.getMessage());
     }
+    // What this API keeps of the ended job goes too, so the job is 404 here at once.
+    reads.forget(jobId);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("job_id", jobId);
     answer.put("status", "deleted");

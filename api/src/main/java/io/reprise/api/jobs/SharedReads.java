@@ -35,7 +35,8 @@ final class SharedReads<V> {
   private final int maxSettled;
   private final Predicate<V> settled;
   private final LongSupplier clock;
-  private final Map<String, V> done;
+  private final long settledNanos;
+  private final Map<String, Fresh<V>> done;
   private final ConcurrentHashMap<String, Fresh<V>> fresh = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
 
@@ -46,13 +47,23 @@ final class SharedReads<V> {
    * @param clock nanoseconds, as {@link System#nanoTime}
    */
   SharedReads(long freshNanos, int maxSettled, Predicate<V> settled, LongSupplier clock) {
+    this(freshNanos, maxSettled, 0, settled, clock);
+  }
+
+  /**
+   * @param settledNanos how long a value that cannot change is kept before it is loaded again (0: as long as there
+   *     is room): a value that cannot change may still go away (a job that a sweep deletes), and an API that
+   *     kept it would answer it for ever
+   */
+  SharedReads(long freshNanos, int maxSettled, long settledNanos, Predicate<V> settled, LongSupplier clock) {
+    this.settledNanos = settledNanos;
     this.freshNanos = freshNanos;
     this.maxSettled = maxSettled;
     this.settled = settled;
     this.clock = clock;
     this.done = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, Fresh<V>> eldest) {
         return size() > SharedReads.this.maxSettled;
       }
     };
@@ -101,9 +112,9 @@ final class SharedReads<V> {
   /** The last value loaded for the key, however old, while it is still held; for answering when a load fails. */
   Optional<V> last(String key) {
     synchronized (done) {
-      V value = done.get(key);
-      if (value != null) {
-        return Optional.of(value);
+      Fresh<V> kept = done.get(key);
+      if (kept != null) {
+        return Optional.of(kept.value());
       }
     }
     Fresh<V> entry = fresh.get(key);
@@ -133,9 +144,9 @@ final class SharedReads<V> {
 
   private V known(String key) {
     synchronized (done) {
-      V value = done.get(key);
-      if (value != null) {
-        return value;
+      Fresh<V> kept = done.get(key);
+      if (kept != null && (settledNanos <= 0 || clock.getAsLong() - kept.at() < settledNanos)) {
+        return kept.value();
       }
     }
     Fresh<V> entry = fresh.get(key);
@@ -148,7 +159,7 @@ final class SharedReads<V> {
   private void keep(String key, V value, long loadedAt) {
     if (settled.test(value)) {
       synchronized (done) {
-        done.put(key, value);
+        done.put(key, new Fresh<>(value, loadedAt));
       }
       fresh.remove(key);
       return;

@@ -46,6 +46,16 @@ class SharedReadsTest {
   }
 
   @Test
+  void anEndedValueIsKeptForItsKeepingTimeThenLoadedAgain() {
+    SharedReads<Job> reads = new SharedReads<>(WINDOW, 10, TimeUnit.MINUTES.toNanos(10), Job::ended, now::get);
+    assertEquals(1, reads.get("a", id -> load(id, true)).value().load());
+    now.addAndGet(TimeUnit.MINUTES.toNanos(9));
+    assertEquals(1, reads.get("a", id -> load(id, true)).value().load(), "kept within ten minutes");
+    now.addAndGet(TimeUnit.MINUTES.toNanos(2));
+    assertEquals(2, reads.get("a", id -> load(id, true)).value().load(), "read again after them: it may be gone");
+  }
+
+  @Test
   void sixteenReadersAtOnceCauseOneLoad() throws Exception {
     SharedReads<Job> reads = reads(10);
     CountDownLatch inLoad = new CountDownLatch(1);
