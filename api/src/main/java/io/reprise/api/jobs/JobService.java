@@ -193,7 +193,8 @@ public class JobService {
       throw new ApiException(HttpStatus.CONFLICT, "the compendium of job " + jobId + " is no longer stored");
     }
     String newJob = Ids.newId();
-    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted,
+    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild, state.imageDigest()),
+        granted,
         new Actors.Actor(submitter, caller.user(), caller.user()));
     return newJob;
   }
@@ -260,7 +261,7 @@ public class JobService {
         new JobReport.ExceptionInfo(failedStep, type, message, null), report.executionOrder());
     return new JobState(state.jobId(), state.compendiumId(), JobStatus.FAILURE, steps, state.imageId(),
         state.baseImage(), state.baseImageId(), state.exitCode(), endedReport, state.rerunOf(),
-        state.rebuiltImageIdentical(), state.provenance(), state.storage(), state.priority());
+        state.rebuiltImageIdentical(), state.provenance(), state.storage(), state.priority(), state.imageDigest());
   }
 
   /**
@@ -438,7 +439,8 @@ public class JobService {
         actor == null ? null : actor.rerunBy(), Actors.cancelledBy(temporal, jobId, description),
         priority(description, state),
         description.getStartTime().toString(), report.started(), report.finished(), state.status().wireName(),
-        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
+        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.imageDigest(),
+        state.baseImage(),
         state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
@@ -472,6 +474,7 @@ public class JobService {
     switch (name) {
       case "compile" -> {
         putIfPresent(details, "image_id", state.imageId());
+        putIfPresent(details, "image_digest", state.imageDigest());
         putIfPresent(details, "base_image", state.baseImage());
         putIfPresent(details, "base_image_id", state.baseImageId());
       }
@@ -577,6 +580,9 @@ public class JobService {
     if (state.imageId() != null) {
       Map<String, Object> imageMeta = new LinkedHashMap<>(links);
       imageMeta.put("tag", "reprise/job-" + jobId + ":latest");
+      if (state.imageDigest() != null) {
+        imageMeta.put("digest", state.imageDigest());
+      }
       imageMeta.put("base_image", state.baseImage());
       imageMeta.put("base_image_id", state.baseImageId());
       results.add(new JobView.Result("IMAGE", state.imageId(), imageMeta));
