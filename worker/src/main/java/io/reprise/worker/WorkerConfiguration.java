@@ -48,9 +48,9 @@ class WorkerConfiguration {
     WorkerProperties.Docker docker = properties.docker();
     String password = docker.registryPassword();
     if ((password == null || password.isBlank()) && docker.registryPasswordFile() != null
-        && !docker.registryPasswordFile().toString().isBlank()) {
+        && !docker.registryPasswordFile().isBlank()) {
       try {
-        password = java.nio.file.Files.readString(docker.registryPasswordFile()).strip();
+        password = java.nio.file.Files.readString(java.nio.file.Path.of(docker.registryPasswordFile())).strip();
       } catch (java.io.IOException e) {
         throw new IllegalStateException("REPRISE_REGISTRY_PASSWORD_FILE cannot be read: " + e.getClass().getSimpleName());
       }

@@ -17,7 +17,7 @@ public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Ex
    * come from a file (registryPasswordFile) so that it is in no environment.
    */
   public record Docker(String host, String registry, String registryUsername, String registryPassword,
-      Path registryPasswordFile) {}
+      String registryPasswordFile) {}
 
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 
