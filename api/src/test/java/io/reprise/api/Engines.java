@@ -80,6 +80,16 @@ final class Engines {
     return docker(engine, "image", "inspect", reference).exitCode() == 0;
   }
 
+  /**
+   * Runs docker/service with the test instance; fails unless it ends 0. Unlike {@link ApiClient#service}, it waits
+   * up to five minutes: starting workers on a loaded two-core machine has taken 80 s each.
+   */
+  static String service(String... arguments) {
+    List<String> all = new ArrayList<>(List.of(arguments));
+    all.addAll(List.of("--instance", System.getProperty("reprise.it.instance", "it")));
+    return script("service", all.toArray(String[]::new));
+  }
+
   /** Runs a script of docker/ and fails unless it ends 0; answers its output. */
   static String script(String name, String... arguments) {
     List<String> command = new ArrayList<>(List.of("bash", TestStack.repoRoot().resolve("docker").resolve(name)
@@ -88,7 +98,7 @@ final class Engines {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(process.waitFor(3, TimeUnit.MINUTES), "docker/" + name + " did not end:\n" + output);
+      assertTrue(process.waitFor(5, TimeUnit.MINUTES), "docker/" + name + " did not end:\n" + output);
       assertEquals(0, process.exitValue(), "docker/" + name + " " + String.join(" ", arguments) + ":\n" + output);
       return output;
     } catch (IOException e) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  *   <li>jobs spread over both hosts: those above on hostb, those below on hosta (placed by which workers poll,
  *       so the test cannot pass by chance or fail by it);
  *   <li>hostb's worker is killed (SIGKILL) while its long job runs: the job ends failure saying the host is gone
- *       (a host wait of 20 s for this worker), and hosta keeps serving new jobs;
+ *       (a host wait of 30 s for this worker), and hosta keeps serving new jobs;
  *   <li>a re-run of hostb's job lands on hosta, pulls the image by digest from the registry (the id checked against
  *       the recorded one), and reproduces the outputs.
  * </ul>
@@ -73,9 +73,9 @@ class TwoHostsIT {
     Engines.script("host", "up", "hostb");
     try {
       // Only hostb's worker polls: the instance's own workers stop (they come back in finally).
-      ApiClient.service("start-worker", "--host", "hostb", "--host-wait", "20s");
-      ApiClient.service("stop-worker", "--host", "1");
-      ApiClient.service("stop-worker", "--host", "2");
+      Engines.service("start-worker", "--host", "hostb", "--host-wait", "30s");
+      Engines.service("stop-worker", "--host", "1");
+      Engines.service("stop-worker", "--host", "2");
 
       String quick = api.run(Compendia.zip(compendium(QUICK)));
       String slow = api.run(Compendia.zip(compendium("sleep 240\n")));
@@ -92,7 +92,7 @@ class TwoHostsIT {
       assertEquals("hostb", host(api.view(slow)));
 
       // hosta's worker joins; jobs then go to both hosts, and to hosta alone once hostb's worker is gone.
-      ApiClient.service("start-worker", "--host", "hosta", "--host-wait", "20s");
+      Engines.service("start-worker", "--host", "hosta", "--host-wait", "30s");
 
       // hostb's worker dies without warning while its long job runs.
       long pid = Long.parseLong(Files.readString(instanceDir().resolve("worker-hostb.pid")).strip());
@@ -125,9 +125,9 @@ class TwoHostsIT {
       assertTrue(lost.get("steps").get("cleanup").get("text").asText().contains("could not be uploaded"),
           lost.get("steps").get("cleanup").toPrettyString());
     } finally {
-      ApiClient.service("stop-worker", "--host", "hostb");
-      ApiClient.service("stop-worker", "--host", "hosta");
-      ApiClient.service("restart-workers", "--workers", "2");
+      Engines.service("stop-worker", "--host", "hostb");
+      Engines.service("stop-worker", "--host", "hosta");
+      Engines.service("restart-workers", "--workers", "2");
       // The long job's container stops with hostb's engine.
       Engines.script("host", "down", "hostb");
     }
