@@ -45,7 +45,9 @@ class JobEndToEndIT {
     assertEquals("validate,compile,execute,cleanup", String.join(",", (Iterable<String>) steps::fieldNames));
     for (Iterator<Map.Entry<String, JsonNode>> it = steps.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> step = it.next();
-      assertEquals("success", step.getValue().get("status").asText(), step.getKey());
+      // Validate warns that FROM reprise/python pins no digest in the stack's registry; the job still succeeds.
+      assertEquals(step.getKey().equals("validate") ? "warning" : "success", step.getValue().get("status").asText(),
+          step.getKey());
       Instant start = Instant.parse(step.getValue().get("start").asText());
       Instant end = Instant.parse(step.getValue().get("end").asText());
       assertFalse(end.isBefore(start), step.getKey() + " ends before it starts");
