@@ -80,6 +80,22 @@ class RegistryIT {
   }
 
   @Test
+  void aJobImageThatIsItsBaseDoesNotBecomeTheDigestToPin() throws Exception {
+    String registry = Engines.registry();
+    // FROM alone: the job's image is the base image itself, so pushing it gives the base a digest in reprise/jobs.
+    Map<String, String> bare = Map.of("Dockerfile", "FROM reprise/python\n",
+        "reprise.yml", "command: [\"python3\", \"-c\", \"print(42)\"]\n", "nonce.txt", UUID.randomUUID().toString());
+    for (int i = 0; i < 2; i++) {
+      JsonNode job = api.awaitEnd(api.run(Compendia.zip(bare)));
+      assertEquals("success", job.get("status").asText(), job.toPrettyString());
+      String base = job.get("provenance").get("base_image_digest").asText();
+      assertTrue(base.startsWith(registry + "/reprise/python@sha256:"), base);
+      assertTrue(job.get("steps").get("validate").get("text").asText().contains("write FROM " + base + " to pin it"),
+          job.get("steps").get("validate").toPrettyString());
+    }
+  }
+
+  @Test
   void aBaseImagePinnedByDigestBuildsWithoutWarningAndJobImagesAreNoBase() throws Exception {
     String registry = Engines.registry();
     String engine = Engines.stack();

@@ -199,8 +199,14 @@ public class JobActivitiesImpl implements JobActivities {
     if (ImageRegistry.isDigestReference(base)) {
       return base;
     }
-    String digest = engine.imageExists(base)
-        ? engine.repoDigests(base).stream().filter(registry::holds).sorted().findFirst().orElse(null) : null;
+    // The digest under the base's own name when the registry has it there; never one of the job repository, where
+    // an image that adds nothing to its base also lands (and which no compendium may name).
+    String name = DockerfileCheck.reference(base);
+    String own = registry.address() + "/" + name.substring(0, name.lastIndexOf(':')) + "@";
+    List<String> candidates = engine.imageExists(base) ? engine.repoDigests(base).stream()
+        .filter(registry::holds).filter(d -> !ImageRegistry.isJobRepository(d)).sorted().toList() : List.of();
+    String digest = candidates.stream().filter(d -> d.startsWith(own)).findFirst()
+        .orElse(candidates.isEmpty() ? null : candidates.get(0));
     warnings.add(digest == null
         ? "the Dockerfile does not pin its base image by digest, and " + base + " is not in the registry "
             + registry.address() + ": a rebuild on another host may start from other bytes"
