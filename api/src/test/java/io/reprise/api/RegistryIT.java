@@ -25,7 +25,7 @@ class RegistryIT {
 
   private static Map<String, String> compendium(String from) {
     // A nonce, so that no earlier run of the test left this image on the engine or in the registry.
-    return Map.of("Dockerfile", "FROM " + from + "\nCOPY run.sh /run.sh\nCMD [\"sh\", \"/run.sh\"]\n",
+    return Map.of("Dockerfile", "FROM " + from + "\nCOPY run.sh nonce.txt /\nCMD [\"sh\", \"/run.sh\"]\n",
         "run.sh", "mkdir -p results && echo 'the answer is 42' > results/answer.txt\n",
         "nonce.txt", UUID.randomUUID().toString());
   }

@@ -41,7 +41,7 @@ class TwoHostsIT {
 
   private static Map<String, String> compendium(String run) {
     // A nonce: no earlier run left this image on either engine.
-    return Map.of("Dockerfile", "FROM reprise/busybox\nCOPY run.sh /run.sh\nCMD [\"sh\", \"/run.sh\"]\n",
+    return Map.of("Dockerfile", "FROM reprise/busybox\nCOPY run.sh nonce.txt /\nCMD [\"sh\", \"/run.sh\"]\n",
         "run.sh", run, "nonce.txt", UUID.randomUUID().toString(), "reprise.yml", "timeout: 5m\n");
   }
 
