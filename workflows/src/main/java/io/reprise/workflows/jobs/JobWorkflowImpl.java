@@ -354,10 +354,11 @@ public class JobWorkflowImpl implements JobWorkflow {
       // With a registry the images are compared by repository digest: the manifest, which names the configuration
       // (the image id) and every layer's compressed bytes.
       verdict = sameDigest(request.recordedImageDigest(), result.imageDigest())
-          ? "rebuilt image is identical to the recorded one: " + digestOf(result.imageDigest())
-          : "rebuilt image differs: recorded " + digestOf(request.recordedImageDigest()) + " (image "
-              + request.recordedImageId() + "), rebuilt " + digestOf(result.imageDigest()) + " (image "
-              + result.imageId() + ")";
+          ? "rebuilt image is identical to the recorded one: " + result.imageId() + " (digest "
+              + digestOf(result.imageDigest()) + ")"
+          : "rebuilt image differs: recorded " + request.recordedImageId() + ", rebuilt " + result.imageId()
+              + " (digests: recorded " + digestOf(request.recordedImageDigest()) + ", rebuilt "
+              + digestOf(result.imageDigest()) + ")";
     } else {
       verdict = request.recordedImageId().equals(result.imageId())
           ? "rebuilt image is identical to the recorded one: " + result.imageId()
