@@ -10,10 +10,11 @@ STATE=${REPRISE_STATE:-$REPRISE_ROOT/.state}
 # bench's, which kills and restarts its servers) takes a state folder, ports and an engine of its own:
 #   REPRISE_TEMPORAL_PORT (7233), REPRISE_TEMPORAL_UI_PORT (8233), REPRISE_TEMPORAL_HTTP_PORT (7243),
 #   REPRISE_TEMPORAL_METRICS_PORT (7244), REPRISE_MINIO_PORT (9000), REPRISE_MINIO_CONSOLE_PORT (9001),
+#   REPRISE_REGISTRY_PORT (5000),
 #   REPRISE_DOCKER_ENGINE: 'shared' (the machine's engine, /var/run/docker.sock, or DOCKER_HOST) or 'own' (a dockerd
 #   with its data, run folder and socket in the state folder: unix://$STATE/docker/docker.sock).
 STACK_SETTINGS=(REPRISE_TEMPORAL_PORT REPRISE_TEMPORAL_UI_PORT REPRISE_TEMPORAL_HTTP_PORT REPRISE_TEMPORAL_METRICS_PORT
-  REPRISE_MINIO_PORT REPRISE_MINIO_CONSOLE_PORT REPRISE_DOCKER_ENGINE)
+  REPRISE_MINIO_PORT REPRISE_MINIO_CONSOLE_PORT REPRISE_REGISTRY_PORT REPRISE_DOCKER_ENGINE)
 if [[ -f $STATE/stack.settings ]]; then
   while IFS='=' read -r name value; do
     [[ " ${STACK_SETTINGS[*]} " == *" $name "* && -z ${!name:-} ]] && printf -v "$name" '%s' "$value"
@@ -25,6 +26,7 @@ TEMPORAL_HTTP_PORT=${REPRISE_TEMPORAL_HTTP_PORT:-7243}
 TEMPORAL_METRICS_PORT=${REPRISE_TEMPORAL_METRICS_PORT:-7244}
 MINIO_PORT=${REPRISE_MINIO_PORT:-9000}
 MINIO_CONSOLE_PORT=${REPRISE_MINIO_CONSOLE_PORT:-9001}
+REGISTRY_PORT=${REPRISE_REGISTRY_PORT:-5000}
 DOCKER_ENGINE=${REPRISE_DOCKER_ENGINE:-shared}
 [[ $DOCKER_ENGINE == shared || $DOCKER_ENGINE == own ]] || {
   printf '[reprise] error: REPRISE_DOCKER_ENGINE is shared or own, not %s\n' "$DOCKER_ENGINE" >&2
@@ -43,12 +45,21 @@ TEMPORAL_UI=http://127.0.0.1:$TEMPORAL_UI_PORT
 TEMPORAL_HTTP=http://127.0.0.1:$TEMPORAL_HTTP_PORT
 MINIO_ENDPOINT=http://127.0.0.1:$MINIO_PORT
 MINIO_CONSOLE=http://127.0.0.1:$MINIO_CONSOLE_PORT
+# The image registry as the Docker engine names it: host:port, no scheme. Docker allows plain HTTP to registries on
+# 127.0.0.0/8 without --insecure-registry, so the stack's engine pushes and pulls here as it is.
+REGISTRY_ADDRESS=127.0.0.1:$REGISTRY_PORT
+# The MinIO bucket the registry keeps its blobs and manifests in (beside Reprise's buckets, never inside one).
+REGISTRY_BUCKET=${REPRISE_REGISTRY_BUCKET:-registry}
+# The base images docker/stack makes and publishes to the registry, as <registry>/<name>.
+BASE_IMAGES=(reprise/busybox reprise/python)
 
 # Pinned server versions. temporal CLI tags after v1.5.1 carry a replace directive and cannot be go-installed.
 # MinIO ships source only; this is the newest commit (2026-02-12, after the last release tag), spelled as the
 # full pseudo-version because the Go proxy refuses the short-hash query.
 TEMPORAL_MODULE=github.com/temporalio/cli/cmd/temporal@v1.5.1
 MINIO_MODULE=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
+# The CNCF Distribution registry (the reference OCI registry), with its S3 storage driver.
+REGISTRY_MODULE=github.com/distribution/distribution/v3/cmd/registry@v3.0.0
 
 # The search attributes Reprise keeps on job workflows (see JobSearchAttributes.java).
 SEARCH_ATTRIBUTES=(RepriseStatus=Keyword RepriseCompendiumId=Keyword RepriseSubmitter=Keyword RepriseRerunOf=Keyword)

@@ -45,7 +45,9 @@ class JobEndToEndIT {
     assertEquals("validate,compile,execute,cleanup", String.join(",", (Iterable<String>) steps::fieldNames));
     for (Iterator<Map.Entry<String, JsonNode>> it = steps.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> step = it.next();
-      assertEquals("success", step.getValue().get("status").asText(), step.getKey());
+      // Validate warns that FROM reprise/python pins no digest in the stack's registry; the job still succeeds.
+      assertEquals(step.getKey().equals("validate") ? "warning" : "success", step.getValue().get("status").asText(),
+          step.getKey());
       Instant start = Instant.parse(step.getValue().get("start").asText());
       Instant end = Instant.parse(step.getValue().get("end").asText());
       assertFalse(end.isBefore(start), step.getKey() + " ends before it starts");
@@ -104,7 +106,9 @@ class JobEndToEndIT {
 
     assertEquals("failure", job.get("status").asText(), job.toPrettyString());
     JsonNode steps = job.get("steps");
-    assertEquals("success", steps.get("validate").get("status").asText());
+    // A warning, not a failure: with the stack's registry, validate says the base image is not pinned by digest.
+    assertEquals("warning", steps.get("validate").get("status").asText(), steps.get("validate").toString());
+    assertTrue(steps.get("validate").get("text").asText().contains("does not pin its base image by digest"));
     assertEquals("failure", steps.get("compile").get("status").asText());
     assertTrue(steps.get("compile").get("text").asText().contains("RUN exit 7"));
     assertEquals("skipped", steps.get("execute").get("status").asText());

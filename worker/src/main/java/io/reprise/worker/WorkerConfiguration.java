@@ -6,6 +6,7 @@ import io.reprise.activities.compendia.ManifestLimits;
 import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.DockerSettings;
+import io.reprise.activities.docker.ImageRegistry;
 import io.reprise.activities.jobs.ExecutionSettings;
 import io.reprise.activities.jobs.JobFiles;
 import io.reprise.activities.jobs.JobActivitiesImpl;
@@ -47,7 +48,18 @@ class WorkerConfiguration {
 
   @Bean
   DockerContainerEngine containerEngine(WorkerProperties properties) {
-    return DockerContainerEngine.connect(new DockerSettings(properties.docker().host()));
+    WorkerProperties.Docker docker = properties.docker();
+    String password = docker.registryPassword();
+    if ((password == null || password.isBlank()) && docker.registryPasswordFile() != null
+        && !docker.registryPasswordFile().isBlank()) {
+      try {
+        password = java.nio.file.Files.readString(java.nio.file.Path.of(docker.registryPasswordFile())).strip();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("REPRISE_REGISTRY_PASSWORD_FILE cannot be read: " + e.getClass().getSimpleName());
+      }
+    }
+    return DockerContainerEngine.connect(new DockerSettings(docker.host(),
+        ImageRegistry.of(docker.registry(), docker.registryUsername(), password)));
   }
 
   @Bean

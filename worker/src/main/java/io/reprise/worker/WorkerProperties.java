@@ -12,7 +12,12 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("reprise")
 public record WorkerProperties(Docker docker, Minio minio, Temporal temporal, Execute execute, Build build) {
 
-  public record Docker(String host) {}
+  /**
+   * The engine, and the registry job images go to (empty: none) with its optional credentials; the password may
+   * come from a file (registryPasswordFile) so that it is in no environment.
+   */
+  public record Docker(String host, String registry, String registryUsername, String registryPassword,
+      String registryPasswordFile) {}
 
   public record Minio(String endpoint, String accessKey, String secretKey, String bucket) {}
 

@@ -3,6 +3,7 @@ package io.reprise.activities.compendia;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.docker.ImageRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,18 @@ public final class DockerfileCheck {
    */
   public static Result check(Path dockerfile, Supplier<List<String>> baseImages)
       throws IOException, InvalidCompendiumException {
-    return check(Files.readAllLines(dockerfile), baseImages);
+    return check(Files.readAllLines(dockerfile), baseImages, null);
+  }
+
+  /**
+   * As {@link #check(Path, Supplier)}, and a {@code FROM} may also pin an image of the configured registry by
+   * digest, {@code <registry>/<name>@sha256:<64 hex>}, which the worker pulls from that registry before the build
+   * (the build itself still never pulls). No other registry, no digest of another registry, and never the
+   * repository of job images. A null registry allows no digests, as without a registry.
+   */
+  public static Result check(Path dockerfile, Supplier<List<String>> baseImages, ImageRegistry registry)
+      throws IOException, InvalidCompendiumException {
+    return check(Files.readAllLines(dockerfile), baseImages, registry);
   }
 
   /**
@@ -70,7 +82,19 @@ public final class DockerfileCheck {
    * has published its engine's images lately). Other jobs' images, ids and digests are still refused.
    */
   public static Result checkWithoutEngine(Path dockerfile) throws IOException, InvalidCompendiumException {
-    return check(Files.readAllLines(dockerfile), null);
+    return check(Files.readAllLines(dockerfile), null, null);
+  }
+
+  /** As {@link #checkWithoutEngine(Path)}, allowing digests of the configured registry's images. */
+  public static Result checkWithoutEngine(Path dockerfile, ImageRegistry registry)
+      throws IOException, InvalidCompendiumException {
+    return check(Files.readAllLines(dockerfile), null, registry);
+  }
+
+  /** The base images a Dockerfile pins by digest in the configured registry (those a worker may pull). */
+  public static List<String> pinnedInRegistry(Result checked, ImageRegistry registry) {
+    return registry == null ? List.of() : checked.baseImages().stream()
+        .filter(image -> registry.holds(image) && ImageRegistry.isDigestReference(image)).toList();
   }
 
   /** The final stage's base image as the Dockerfile names it, without checking it against the engine. */
@@ -78,7 +102,7 @@ public final class DockerfileCheck {
     return new Reader(Files.readAllLines(dockerfile)).read().finalBase;
   }
 
-  private static Result check(List<String> lines, Supplier<List<String>> baseImages)
+  private static Result check(List<String> lines, Supplier<List<String>> baseImages, ImageRegistry registry)
       throws InvalidCompendiumException {
     Reader reader = new Reader(lines).read();
     List<String> available = null;
@@ -94,9 +118,14 @@ public final class DockerfileCheck {
         throw new InvalidCompendiumException(where + "FROM " + image + " names the image of another job; a build "
             + "starts from a base image only; " + list);
       }
+      if (registry != null && registry.holds(image) && ImageRegistry.isDigestReference(image)) {
+        // Pinned by content in the registry the workers may pull from: validate pulls it.
+        continue;
+      }
       if (image.contains("@") || image.toLowerCase(Locale.ROOT).startsWith("sha256:")) {
         throw new InvalidCompendiumException(where + "FROM " + image + " names an image by id or digest; name a "
-            + "base image by its tag; " + list);
+            + "base image by its tag" + (registry == null ? "" : ", or pin one of the registry " + registry.address()
+            + " by digest (" + registry.address() + "/<name>@sha256:<64 hex digits>)") + "; " + list);
       }
       String wanted = reference(image);
       if (baseImages != null && available.stream().map(DockerfileCheck::reference).noneMatch(wanted::equals)) {
@@ -110,7 +139,8 @@ public final class DockerfileCheck {
   private static boolean isJobImage(String image) {
     String lower = image.toLowerCase(Locale.ROOT);
     return lower.startsWith(DockerContainerEngine.JOB_IMAGE_PREFIX)
-        || lower.contains("/" + DockerContainerEngine.JOB_IMAGE_PREFIX);
+        || lower.contains("/" + DockerContainerEngine.JOB_IMAGE_PREFIX)
+        || ImageRegistry.isJobRepository(lower);
   }
 
   /**

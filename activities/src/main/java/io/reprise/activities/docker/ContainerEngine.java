@@ -77,6 +77,40 @@ public interface ContainerEngine {
     return List.of();
   }
 
+  /** The registry job images are pushed to and pulled from; null when there is none. */
+  default ImageRegistry registry() {
+    return null;
+  }
+
+  /**
+   * Pushes the image (by id) to the registry as {@code repository:tag} and answers its repository digest,
+   * {@code repository@sha256:...}, by which any engine can pull exactly these bytes. The heartbeat is called about
+   * once a second while the push runs; when it throws, the push is abandoned and the exception passes on.
+   */
+  default String push(String imageId, String repository, String tag, Runnable heartbeat) {
+    throw new UnsupportedOperationException("this engine has no registry");
+  }
+
+  /**
+   * Pulls an image by reference (a digest reference in practice) from the registry, calling the heartbeat about
+   * once a second; a reference that the registry does not have fails with {@link ImageNotFoundException}.
+   */
+  default void pull(String reference, Runnable heartbeat) {
+    throw new UnsupportedOperationException("this engine has no registry");
+  }
+
+  /** The image's repository digests ({@code name@sha256:...}) as the engine knows them; none for a local image. */
+  default List<String> repoDigests(String reference) {
+    return List.of();
+  }
+
+  /** Thrown when a registry has no image of that reference. */
+  class ImageNotFoundException extends RuntimeException {
+    public ImageNotFoundException(String message) {
+      super(message);
+    }
+  }
+
   /** Removes the image by name or id; no error when there is none. */
   void removeImage(String reference);
 

@@ -6,7 +6,12 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
+import com.github.dockerjava.api.model.ResponseItem;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -55,10 +60,16 @@ public class DockerContainerEngine implements ContainerEngine {
   private final DockerClient docker;
   // Builds go through the HTTP client directly: docker-java's build command has no CPU quota or cgroup parent.
   private final DockerHttpClient http;
+  private final ImageRegistry registry;
 
   public DockerContainerEngine(DockerClient docker, DockerHttpClient http) {
+    this(docker, http, null);
+  }
+
+  public DockerContainerEngine(DockerClient docker, DockerHttpClient http, ImageRegistry registry) {
     this.docker = docker;
     this.http = http;
+    this.registry = registry;
   }
 
   public static DockerContainerEngine connect(DockerSettings settings) {
@@ -71,7 +82,7 @@ public class DockerContainerEngine implements ContainerEngine {
         .maxConnections(32)
         .connectionTimeout(Duration.ofSeconds(10))
         .build();
-    return new DockerContainerEngine(DockerClientImpl.getInstance(config, http), http);
+    return new DockerContainerEngine(DockerClientImpl.getInstance(config, http), http, settings.registry());
   }
 
   public DockerClient client() {
@@ -145,6 +156,108 @@ public class DockerContainerEngine implements ContainerEngine {
   }
 
   @Override
+  public ImageRegistry registry() {
+    return registry;
+  }
+
+  private AuthConfig auth() {
+    AuthConfig auth = new AuthConfig().withRegistryAddress(registry.host());
+    if (registry.username() != null) {
+      auth = auth.withUsername(registry.username()).withPassword(registry.password());
+    }
+    return auth;
+  }
+
+  @Override
+  public String push(String imageId, String repository, String tag, Runnable heartbeat) {
+    if (registry == null || !registry.holds(repository)) {
+      throw new IllegalArgumentException("images are pushed only to the configured registry, not to " + repository);
+    }
+    docker.tagImageCmd(imageId, repository, tag).withForce(true).exec();
+    Progress<PushResponseItem> progress = new Progress<>();
+    docker.pushImageCmd(repository).withTag(tag).withAuthConfig(auth()).exec(progress);
+    progress.await(heartbeat, "push " + repository + ":" + tag);
+    String digest = progress.digest;
+    if (digest == null) {
+      // The engine said nothing of the digest in its stream: it has recorded it with the image by now.
+      digest = repoDigests(imageId).stream().filter(d -> d.startsWith(repository + "@")).findFirst()
+          .map(d -> d.substring(d.indexOf('@') + 1)).orElseThrow(() -> new IllegalStateException(
+              "the engine pushed " + repository + ":" + tag + " but named no digest"));
+    }
+    return repository + "@" + digest;
+  }
+
+  @Override
+  public void pull(String reference, Runnable heartbeat) {
+    if (registry == null || !registry.holds(reference)) {
+      throw new IllegalArgumentException("images are pulled only from the configured registry, not " + reference);
+    }
+    Progress<PullResponseItem> progress = new Progress<>();
+    try {
+      docker.pullImageCmd(reference).withAuthConfig(auth()).exec(progress);
+      progress.await(heartbeat, "pull " + reference);
+    } catch (NotFoundException e) {
+      throw new ImageNotFoundException("the registry has no image " + reference + ": " + engineText(e));
+    } catch (DockerException e) {
+      if (e.getMessage() != null && e.getMessage().contains("manifest unknown")) {
+        throw new ImageNotFoundException("the registry has no image " + reference);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<String> repoDigests(String reference) {
+    List<String> digests = docker.inspectImageCmd(reference).exec().getRepoDigests();
+    return digests == null ? List.of() : List.copyOf(digests);
+  }
+
+  /**
+   * Follows a push's or pull's progress stream: the first error the engine names in it, and the digest it
+   * reports at the end of a push.
+   */
+  private static final class Progress<T extends ResponseItem> extends ResultCallback.Adapter<T> {
+    private volatile String error;
+    private volatile String digest;
+
+    @Override
+    public void onNext(T item) {
+      if (item.isErrorIndicated() && error == null) {
+        error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            ? item.getErrorDetail().getMessage() : item.getError();
+      }
+      if (item.getAux() != null && item.getAux().getDigest() != null) {
+        digest = item.getAux().getDigest();
+      }
+    }
+
+    void await(Runnable heartbeat, String what) {
+      try {
+        while (!awaitCompletion(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          try {
+            heartbeat.run();
+          } catch (RuntimeException over) {
+            close();
+            throw over;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(what + " was interrupted", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      throwFirstError();
+      if (error != null) {
+        if (error.contains("manifest unknown") || error.contains("not found")) {
+          throw new NotFoundException(error);
+        }
+        throw new DockerClientException(what + " failed: " + error);
+      }
+    }
+  }
+
+  @Override
   public boolean imageExists(String reference) {
     try {
       docker.inspectImageCmd(reference).exec();
@@ -181,7 +294,8 @@ public class DockerContainerEngine implements ContainerEngine {
     return docker.listImagesCmd().exec().stream()
         .flatMap(image -> image.getRepoTags() == null ? java.util.stream.Stream.empty()
             : java.util.Arrays.stream(image.getRepoTags()))
-        .filter(tag -> !tag.startsWith(JOB_IMAGE_PREFIX) && !tag.startsWith("<none>"))
+        .filter(tag -> !tag.startsWith(JOB_IMAGE_PREFIX) && !tag.startsWith("<none>")
+            && !ImageRegistry.isJobRepository(tag))
         .sorted()
         .toList();
   }

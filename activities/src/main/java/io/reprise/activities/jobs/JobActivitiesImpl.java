@@ -12,6 +12,7 @@ import io.reprise.activities.docker.BuildFailedException;
 import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.ProgramCannotStartException;
 import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.docker.ImageRegistry;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
 import io.reprise.activities.files.FileTree;
@@ -129,8 +130,26 @@ public class JobActivitiesImpl implements JobActivities {
       if (!Files.isRegularFile(dockerfile, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidCompendiumException("the compendium has no Dockerfile at its top level");
       }
-      DockerfileCheck.Result checked = DockerfileCheck.check(dockerfile, engine::imageExists, engine::baseImages);
+      ImageRegistry registry = engine.registry();
+      DockerfileCheck.Result checked = DockerfileCheck.check(dockerfile, engine::baseImages, registry);
+      // A base image pinned by digest in the configured registry is pulled now, on the host that will build: the
+      // build itself never pulls and has no network.
+      for (String pinned : DockerfileCheck.pinnedInRegistry(checked, registry)) {
+        if (!engine.imageExists(pinned)) {
+          long pullStarted = System.nanoTime();
+          try {
+            engine.pull(pinned, () -> { });
+          } catch (ContainerEngine.ImageNotFoundException e) {
+            throw new InvalidCompendiumException("the base image " + pinned + " is not in the registry "
+                + registry.address());
+          }
+          lines.add("pulled base image " + pinned + " from the registry in "
+              + (System.nanoTime() - pullStarted) / 1_000_000 + " ms");
+        }
+      }
       lines.add("Dockerfile parses; base image " + checked.baseImage() + " is on the engine");
+      List<String> warnings = new ArrayList<>(manifest.warnings());
+      String baseDigest = baseImageDigest(checked.baseImage(), registry, warnings);
       RunSettings run = manifest.run();
       lines.add("run: " + (run.command().isEmpty() ? "the image's CMD" : String.join(" ", run.command()))
           + ", timeout " + run.timeoutSeconds() + " s, memory " + (run.memoryBytes() >> 20) + " MiB, cpus "
@@ -145,9 +164,9 @@ public class JobActivitiesImpl implements JobActivities {
       ExecutionSettings.Origin worker = settings.origin();
       Provenance.Origin origin = new Provenance.Origin(FileManifest.rootHash(inputs.values()),
           inputs.get("Dockerfile").sha256(), engine.version(), worker.temporalServerVersion(),
-          worker.repriseVersion(), worker.workerHost());
+          worker.repriseVersion(), worker.workerHost(), baseDigest);
       return new ValidateResult(settings.workerQueue(), root, run, summary.files(), summary.bytes(),
-          manifest.warnings(), String.join("\n", lines), origin, settings.hostWait().toSeconds());
+          List.copyOf(warnings), String.join("\n", lines), origin, settings.hostWait().toSeconds());
     } catch (UnsafeArchiveException | InvalidCompendiumException | ApplicationFailure e) {
       // The job ends here for the user's fault, and its cleanup may run on another worker: nothing of the refused
       // compendium may stay in this worker's folder. Infrastructure errors keep it for the retry, which starts
@@ -165,6 +184,35 @@ public class JobActivitiesImpl implements JobActivities {
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare the folder of job " + jobId, e);
     }
+  }
+
+  /**
+   * The registry digest of the final stage's base image: as the Dockerfile pins it, or the one the engine knows for
+   * the tag it names (docker/stack publishes the base images, so the engine has their digests). A tag is no pin:
+   * the same name can mean other bytes tomorrow or on another host, so an unpinned base adds a warning, with the
+   * digest to pin when there is one. Nothing without a registry, and nothing for scratch.
+   */
+  private String baseImageDigest(String base, ImageRegistry registry, List<String> warnings) {
+    if (registry == null || base == null || base.equalsIgnoreCase("scratch")) {
+      return null;
+    }
+    if (ImageRegistry.isDigestReference(base)) {
+      return base;
+    }
+    // The digest under the base's own name when the registry has it there; never one of the job repository, where
+    // an image that adds nothing to its base also lands (and which no compendium may name).
+    String name = DockerfileCheck.reference(base);
+    String own = registry.address() + "/" + name.substring(0, name.lastIndexOf(':')) + "@";
+    List<String> candidates = engine.imageExists(base) ? engine.repoDigests(base).stream()
+        .filter(registry::holds).filter(d -> !ImageRegistry.isJobRepository(d)).sorted().toList() : List.of();
+    String digest = candidates.stream().filter(d -> d.startsWith(own)).findFirst()
+        .orElse(candidates.isEmpty() ? null : candidates.get(0));
+    warnings.add(digest == null
+        ? "the Dockerfile does not pin its base image by digest, and " + base + " is not in the registry "
+            + registry.address() + ": a rebuild on another host may start from other bytes"
+        : "the Dockerfile does not pin its base image by digest: " + base + " is " + digest + " now; write FROM "
+            + digest + " to pin it");
+    return digest;
   }
 
   /**
@@ -191,11 +239,13 @@ public class JobActivitiesImpl implements JobActivities {
     LogTail tail = new LogTail();
     String tag = imageTag(jobId);
     if (request.reuseImageId() != null) {
-      return reuse(request.reuseImageId(), tag, compendium);
+      return reuse(request.reuseImageId(), request.reuseImageDigest(), tag, compendium,
+          () -> context.heartbeat(null));
     }
+    ImageRegistry registry = engine.registry();
     try {
       // Validate checked the Dockerfile; checking again costs nothing and holds even if the engine's images changed.
-      DockerfileCheck.check(compendium.resolve("Dockerfile"), engine::baseImages);
+      DockerfileCheck.check(compendium.resolve("Dockerfile"), engine::baseImages, registry);
       Files.createDirectories(logFile.getParent());
       ContainerEngine.Built built;
       try (CappedLog logOut = new CappedLog(logFile, settings.buildLogMaxBytes())) {
@@ -212,9 +262,19 @@ public class JobActivitiesImpl implements JobActivities {
         metrics.logKept(JobSteps.COMPILE, sizeOrZero(logFile));
       }
       BaseImage base = baseImage(compendium);
-      return new CompileResult(built.imageId(), tag, base.name(), base.id(),
-          "built image " + built.imageId() + " (" + tag + ") on " + base.name() + " within " + built.fence() + "\n"
-              + tail, engine.imageEnvironment(built.imageId()));
+      String digest = null;
+      String pushed = "";
+      if (registry != null) {
+        // Every job image goes to the registry, tagged with the job id; execute and every re-run run it by this
+        // digest, on any host. Layers the registry has (the base's, an identical image's) are not sent again.
+        long pushStarted = System.nanoTime();
+        digest = engine.push(built.imageId(), registry.jobRepository(), jobId, () -> context.heartbeat(tail.toString()));
+        pushed = "\npushed to the registry as " + digest + " in " + (System.nanoTime() - pushStarted) / 1_000_000
+            + " ms";
+      }
+      return new CompileResult(built.imageId(), digest != null ? digest : tag, base.name(), base.id(),
+          "built image " + built.imageId() + " (" + tag + ") on " + base.name() + " within " + built.fence()
+              + pushed + "\n" + tail, engine.imageEnvironment(built.imageId()), digest);
     } catch (InvalidCompendiumException e) {
       throw JobFailure.BUILD_FAILED.failure(e.getMessage());
     } catch (IOException e) {
@@ -258,8 +318,42 @@ public class JobActivitiesImpl implements JobActivities {
     }
   }
 
-  /** A re-run: the recorded image runs again, tagged for this job, and nothing is built. */
-  private CompileResult reuse(String imageId, String tag, Path compendium) {
+  /**
+   * A re-run: the recorded image runs again, tagged for this job, and nothing is built. With a recorded digest it
+   * runs by that digest, pulled from the registry when this engine lacks it (another host, a removed image), and
+   * only when the pulled image is the recorded one (same id, the digest of its configuration).
+   */
+  private CompileResult reuse(String imageId, String digest, String tag, Path compendium, Runnable heartbeat) {
+    ImageRegistry registry = engine.registry();
+    if (digest != null && (engine.imageExists(digest) || (registry != null && registry.holds(digest)))) {
+      String how;
+      if (engine.imageExists(digest)) {
+        how = "the engine has " + digest;
+      } else {
+        long pullStarted = System.nanoTime();
+        try {
+          engine.pull(digest, heartbeat);
+        } catch (ContainerEngine.ImageNotFoundException e) {
+          throw JobFailure.BUILD_FAILED.failure("the recorded image " + digest + " is no longer in the registry; "
+              + "re-run with rebuild=true to build it again");
+        }
+        how = "pulled " + digest + " from the registry in " + (System.nanoTime() - pullStarted) / 1_000_000 + " ms";
+      }
+      String pulledId = engine.imageId(digest);
+      if (!pulledId.equals(imageId)) {
+        throw JobFailure.BUILD_FAILED.failure("the registry's image " + digest + " has id " + pulledId
+            + ", not the recorded " + imageId + "; re-run with rebuild=true to build it again");
+      }
+      engine.tag(imageId, tag);
+      try {
+        BaseImage base = baseImage(compendium);
+        return new CompileResult(imageId, digest, base.name(), base.id(),
+            "reused the recorded image " + imageId + " without building: " + how + "; its id is the recorded one; "
+                + "runs by digest; tagged " + tag, engine.imageEnvironment(imageId), digest);
+      } catch (InvalidCompendiumException | IOException e) {
+        throw JobFailure.BUILD_FAILED.failure("the Dockerfile cannot be read: " + e.getMessage());
+      }
+    }
     if (!engine.imageExists(imageId)) {
       throw JobFailure.BUILD_FAILED.failure("the recorded image " + imageId + " is no longer on this engine; "
           + "re-run with rebuild=true to build it again");
@@ -290,6 +384,12 @@ public class JobActivitiesImpl implements JobActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     RunSettings run = request.run();
     Path logFile = workspace.logDir(jobId).resolve(JobSteps.EXECUTE + ".log");
+    ImageRegistry registry = engine.registry();
+    if (registry != null && ImageRegistry.isDigestReference(request.imageTag()) && registry.holds(request.imageTag())
+        && !engine.imageExists(request.imageTag())) {
+      // Removed between compile and execute (an operator's prune): the digest names the same bytes in the registry.
+      engine.pull(request.imageTag(), () -> context.heartbeat(null));
+    }
     RunSpec spec = new RunSpec(request.imageTag(), containerName(jobId), compendiumDir(jobId, request.compendiumRoot()),
         run.command(), settings.user(), run.memoryBytes(), run.cpus(), settings.pidsLimit(),
         Duration.ofSeconds(run.timeoutSeconds()), logFile, settings.maxLogBytes());
@@ -519,6 +619,10 @@ public class JobActivitiesImpl implements JobActivities {
       lines.add(removed ? "removed the container" : "no container to remove");
       if (settings.removeImages() && engine.imageExists(imageTag(jobId))) {
         engine.removeImage(imageTag(jobId));
+        if (engine.registry() != null) {
+          // The engine's tag of the pushed image; the registry keeps the image, and re-runs pull it by digest.
+          engine.removeImage(engine.registry().jobRepository() + ":" + jobId);
+        }
         lines.add("removed image " + imageTag(jobId));
       } else {
         lines.add("kept image " + imageTag(jobId) + " for re-runs");

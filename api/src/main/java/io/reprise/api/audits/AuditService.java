@@ -168,7 +168,8 @@ public class AuditService {
   }
 
   private static AuditTarget target(JobState state) {
-    return new AuditTarget(state.jobId(), state.compendiumId(), state.status().wireName(), state.imageId());
+    return new AuditTarget(state.jobId(), state.compendiumId(), state.status().wireName(), state.imageId(),
+        state.imageDigest());
   }
 
   /** The audit: progress while it runs, the report when it is done. */

@@ -1,5 +1,6 @@
 package io.reprise.api.compendia;
 
+import io.reprise.activities.docker.ImageRegistry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,8 @@ public class CompendiumService {
 
   CompendiumService(ArtifactStore store, PublishedEngines engines) {
     this.store = store;
-    this.check = new UploadCheck(engines);
+    // The registry the workers pull pinned base images from (the same REPRISE_REGISTRY as theirs).
+    this.check = new UploadCheck(engines, ImageRegistry.of(System.getenv("REPRISE_REGISTRY"), null, null));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.reprise.api.compendia;
 
+import io.reprise.activities.docker.ImageRegistry;
 import io.reprise.activities.compendia.BagCheck;
 import io.reprise.activities.compendia.CompendiumManifest;
 import io.reprise.activities.compendia.DockerfileCheck;
@@ -33,9 +34,16 @@ class UploadCheck {
       512L << 20, Long.MAX_VALUE, 1, Double.MAX_VALUE);
 
   private final PublishedEngines engines;
+  private final ImageRegistry registry;
 
   UploadCheck(PublishedEngines engines) {
+    this(engines, null);
+  }
+
+  /** @param registry the registry whose images a Dockerfile may pin by digest (REPRISE_REGISTRY); null for none */
+  UploadCheck(PublishedEngines engines, ImageRegistry registry) {
     this.engines = engines;
+    this.registry = registry;
   }
 
   /** The problems of the unpacked compendium, in the order a user would fix them; empty when there are none. */
@@ -62,9 +70,9 @@ class UploadCheck {
       Optional<Set<String>> images = engines.baseImages();
       try {
         if (images.isPresent()) {
-          DockerfileCheck.check(dockerfile, () -> List.copyOf(images.get()));
+          DockerfileCheck.check(dockerfile, () -> List.copyOf(images.get()), registry);
         } else {
-          DockerfileCheck.checkWithoutEngine(dockerfile);
+          DockerfileCheck.checkWithoutEngine(dockerfile, registry);
         }
       } catch (InvalidCompendiumException e) {
         problems.add(e.getMessage());

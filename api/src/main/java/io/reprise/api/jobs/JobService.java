@@ -203,7 +203,8 @@ public class JobService {
       throw new ApiException(HttpStatus.CONFLICT, "the compendium of job " + jobId + " is no longer stored");
     }
     String newJob = Ids.newId();
-    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild), granted,
+    launch(new JobRequest(newJob, compendiumId, submitter, jobId, state.imageId(), rebuild, state.imageDigest()),
+        granted,
         new Actors.Actor(submitter, caller.user(), caller.user()));
     // This API's next view of the job lists the new re-run; another API's within its re-runs' freshness window.
     reads.rerunStarted(jobId);
@@ -272,7 +273,7 @@ public class JobService {
         new JobReport.ExceptionInfo(failedStep, type, message, null), report.executionOrder());
     return new JobState(state.jobId(), state.compendiumId(), JobStatus.FAILURE, steps, state.imageId(),
         state.baseImage(), state.baseImageId(), state.exitCode(), endedReport, state.rerunOf(),
-        state.rebuiltImageIdentical(), state.provenance(), state.storage(), state.priority());
+        state.rebuiltImageIdentical(), state.provenance(), state.storage(), state.priority(), state.imageDigest());
   }
 
   /**
@@ -496,7 +497,8 @@ public class JobService {
         state.rebuiltImageIdentical(), snapshot.owner(), actor == null ? null : actor.submittedBy(),
         actor == null ? null : actor.rerunBy(), snapshot.cancelledBy(), snapshot.priority(),
         snapshot.created(), report.started(), report.finished(), state.status().wireName(),
-        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.baseImage(),
+        steps, report.executionOrder(), exception(report.exception()), state.imageId(), state.imageDigest(),
+        state.baseImage(),
         state.baseImageId(),
         state.exitCode(), state.provenance(), state.storage(), results(jobId, compendiumId, state, files),
         JobView.FileNode.of(jobId, files),
@@ -530,6 +532,7 @@ public class JobService {
     switch (name) {
       case "compile" -> {
         putIfPresent(details, "image_id", state.imageId());
+        putIfPresent(details, "image_digest", state.imageDigest());
         putIfPresent(details, "base_image", state.baseImage());
         putIfPresent(details, "base_image_id", state.baseImageId());
       }
@@ -649,6 +652,9 @@ public class JobService {
     if (state.imageId() != null) {
       Map<String, Object> imageMeta = new LinkedHashMap<>(links);
       imageMeta.put("tag", "reprise/job-" + jobId + ":latest");
+      if (state.imageDigest() != null) {
+        imageMeta.put("digest", state.imageDigest());
+      }
       imageMeta.put("base_image", state.baseImage());
       imageMeta.put("base_image_id", state.baseImageId());
       results.add(new JobView.Result("IMAGE", state.imageId(), imageMeta));

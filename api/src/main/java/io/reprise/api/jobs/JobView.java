@@ -29,6 +29,7 @@ public record JobView(
     @JsonProperty("execution_order") List<String> executionOrder,
     ExceptionView exception,
     @JsonProperty("image_id") String imageId,
+    @JsonProperty("image_digest") String imageDigest,
     @JsonProperty("base_image") String baseImage,
     @JsonProperty("base_image_id") String baseImageId,
     @JsonProperty("exit_code") Integer exitCode,

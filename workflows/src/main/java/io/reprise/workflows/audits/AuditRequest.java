@@ -20,5 +20,10 @@ public record AuditRequest(String auditId, List<AuditTarget> targets, int parall
    * @param status the original job's status (only jobs that succeeded have outputs to compare)
    * @param imageId the image the original job recorded, null when its build did not succeed
    */
-  public record AuditTarget(String jobId, String compendiumId, String status, String imageId) {}
+  public record AuditTarget(String jobId, String compendiumId, String status, String imageId, String imageDigest) {
+
+    public AuditTarget(String jobId, String compendiumId, String status, String imageId) {
+      this(jobId, compendiumId, status, imageId, null);
+    }
+  }
 }

@@ -149,7 +149,7 @@ public class AuditWorkflowImpl implements AuditWorkflow {
     JobState rerun;
     try {
       rerun = child.run(new JobRequest(rerunId, target.compendiumId(), request.submitter(), target.jobId(),
-          target.imageId(), request.rebuild()));
+          target.imageId(), request.rebuild(), target.imageDigest()));
     } catch (ChildWorkflowFailure failure) {
       throwIfAuditCancelled();
       // The re-run was cancelled or terminated on its own (by an operator), or failed as a workflow.

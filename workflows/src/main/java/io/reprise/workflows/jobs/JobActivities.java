@@ -43,18 +43,34 @@ public interface JobActivities {
       List<String> warnings, String text, Provenance.Origin origin, Long hostWaitSeconds) {}
 
   /**
+   * @param reuseImageDigest with reuseImageId, the recorded image's repository digest: the engine pulls it by
+   *     digest when it lacks it (another host, a removed image), and checks that it is the recorded image id
    * @param reuseImageId when set, no build: the image of that id is tagged for this job (a re-run); when null, the
    *     image is built from the Dockerfile
    */
-  record CompileRequest(String jobId, String compendiumRoot, String reuseImageId) {
+  record CompileRequest(String jobId, String compendiumRoot, String reuseImageId, String reuseImageDigest) {
 
     public CompileRequest(String jobId, String compendiumRoot) {
-      this(jobId, compendiumRoot, null);
+      this(jobId, compendiumRoot, null, null);
+    }
+
+    public CompileRequest(String jobId, String compendiumRoot, String reuseImageId) {
+      this(jobId, compendiumRoot, reuseImageId, null);
     }
   }
 
+  /**
+   * @param imageTag the reference execute runs: the repository digest when there is a registry, else the job's tag
+   * @param imageDigest the image's repository digest in the registry ({@code name@sha256:...}); null without one
+   */
   record CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text,
-      List<String> environment) {}
+      List<String> environment, String imageDigest) {
+
+    public CompileResult(String imageId, String imageTag, String baseImage, String baseImageId, String text,
+        List<String> environment) {
+      this(imageId, imageTag, baseImage, baseImageId, text, environment, null);
+    }
+  }
 
   record ExecuteRequest(String jobId, String imageTag, String compendiumRoot, RunSettings run) {}
 

@@ -7,12 +7,19 @@ package io.reprise.workflows.jobs;
  *
  * @param rerunOf the job this one re-runs, or null
  * @param recordedImageId the image id the re-run job recorded, or null
+ * @param recordedImageDigest the repository digest the re-run job recorded (null without a registry): the
+ *     re-run runs the image by it, pulling it on a host that lacks it
  * @param rebuild whether a re-run builds the image again instead of running the recorded one
  */
 public record JobRequest(String jobId, String compendiumId, String submitter, String rerunOf,
-    String recordedImageId, boolean rebuild) {
+    String recordedImageId, boolean rebuild, String recordedImageDigest) {
 
   public JobRequest(String jobId, String compendiumId, String submitter) {
-    this(jobId, compendiumId, submitter, null, null, false);
+    this(jobId, compendiumId, submitter, null, null, false, null);
+  }
+
+  public JobRequest(String jobId, String compendiumId, String submitter, String rerunOf, String recordedImageId,
+      boolean rebuild) {
+    this(jobId, compendiumId, submitter, rerunOf, recordedImageId, rebuild, null);
   }
 }

@@ -101,6 +101,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private JobReport.ExceptionInfo exception;
   private boolean cancelled;
   private String imageId;
+  private String imageDigest;
   private String baseImage;
   private String baseImageId;
   private Integer exitCode;
@@ -129,12 +130,15 @@ public class JobWorkflowImpl implements JobWorkflow {
     CompileResult compiled = null;
     if (validated != null) {
       String reuse = request.rebuild() ? null : request.recordedImageId();
+      String reuseDigest = request.rebuild() ? null : request.recordedImageDigest();
       compiled = runStep(JobSteps.COMPILE,
-          () -> activities(COMPILE, workerQueue).compile(new CompileRequest(request.jobId(), root, reuse)),
+          () -> activities(COMPILE, workerQueue).compile(
+              new CompileRequest(request.jobId(), root, reuse, reuseDigest)),
           result -> StepStatus.SUCCESS, result -> compileText(result));
     }
     if (compiled != null) {
       imageId = compiled.imageId();
+      imageDigest = compiled.imageDigest();
       baseImage = compiled.baseImage();
       baseImageId = compiled.baseImageId();
       environment = compiled.environment();
@@ -173,11 +177,13 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
     String started = steps.stream().map(Step::start).filter(s -> s != null).findFirst().orElse(null);
     Boolean identical = request.rebuild() && request.recordedImageId() != null && imageId != null
-        ? request.recordedImageId().equals(imageId) : null;
+        ? (request.recordedImageDigest() != null && imageDigest != null
+            ? sameDigest(request.recordedImageDigest(), imageDigest) : request.recordedImageId().equals(imageId))
+        : null;
     return new JobState(request.jobId(), request.compendiumId(), JobStatus.of(steps), List.copyOf(steps), imageId,
         baseImage, baseImageId, exitCode,
         new JobReport(created, started, finished, exception, List.copyOf(executionOrder)), request.rerunOf(),
-        identical, provenance(), storage, JobPriority.of(Workflow.getInfo().getPriority()));
+        identical, provenance(), storage, JobPriority.of(Workflow.getInfo().getPriority()), imageDigest);
   }
 
   /** What the job ran and on what, as far as it got; null before validate has told. */
@@ -190,7 +196,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     return new Provenance(origin.compendiumContentHash(), origin.dockerfileSha256(), imageId, baseImage,
         baseImageId, run.command(), environment, new Provenance.Limits(run.timeoutSeconds(), run.memoryBytes(),
         run.cpus(), run.diskBytes()), origin.dockerVersion(), origin.temporalServerVersion(), origin.repriseVersion(),
-        origin.workerHost(), run.outputs(), run.ignore());
+        origin.workerHost(), run.outputs(), run.ignore(), imageDigest, origin.baseImageDigest());
   }
 
   /**
@@ -343,10 +349,32 @@ public class JobWorkflowImpl implements JobWorkflow {
     if (!request.rebuild() || request.recordedImageId() == null) {
       return result.text();
     }
-    String verdict = request.recordedImageId().equals(result.imageId())
-        ? "rebuilt image is identical to the recorded one: " + result.imageId()
-        : "rebuilt image differs: recorded " + request.recordedImageId() + ", rebuilt " + result.imageId();
+    String verdict;
+    if (request.recordedImageDigest() != null && result.imageDigest() != null) {
+      // With a registry the images are compared by repository digest: the manifest, which names the configuration
+      // (the image id) and every layer's compressed bytes.
+      verdict = sameDigest(request.recordedImageDigest(), result.imageDigest())
+          ? "rebuilt image is identical to the recorded one: " + result.imageId() + " (digest "
+              + digestOf(result.imageDigest()) + ")"
+          : "rebuilt image differs: recorded " + request.recordedImageId() + ", rebuilt " + result.imageId()
+              + " (digests: recorded " + digestOf(request.recordedImageDigest()) + ", rebuilt "
+              + digestOf(result.imageDigest()) + ")";
+    } else {
+      verdict = request.recordedImageId().equals(result.imageId())
+          ? "rebuilt image is identical to the recorded one: " + result.imageId()
+          : "rebuilt image differs: recorded " + request.recordedImageId() + ", rebuilt " + result.imageId();
+    }
     return verdict + "\n" + result.text();
+  }
+
+  /** The sha256:... part of a repository digest; two repositories of one registry hold one manifest once. */
+  private static String digestOf(String repoDigest) {
+    int at = repoDigest.indexOf('@');
+    return at < 0 ? repoDigest : repoDigest.substring(at + 1);
+  }
+
+  private static boolean sameDigest(String a, String b) {
+    return digestOf(a).equals(digestOf(b));
   }
 
   private static String withWarnings(String text, List<String> warnings) {
