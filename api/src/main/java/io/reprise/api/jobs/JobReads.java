@@ -31,12 +31,12 @@ public class JobReads {
 
     public Settings(int endedJobs, long freshMillis, long rerunsFreshMillis, double describesPerSecond,
         double queriesPerSecond) {
-      this(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond, 600);
+      this(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond, 60);
     }
 
     /** The defaults of application.yml. */
     public static Settings defaults() {
-      return new Settings(10_000, 1000, 2000, 200, 40, 600);
+      return new Settings(10_000, 1000, 2000, 200, 40, 60);
     }
   }
 
@@ -59,7 +59,7 @@ public class JobReads {
       @Value("${reprise.reads.reruns-fresh-millis:2000}") long rerunsFreshMillis,
       @Value("${reprise.reads.describes-per-second:200}") double describesPerSecond,
       @Value("${reprise.reads.queries-per-second:40}") double queriesPerSecond,
-      @Value("${reprise.reads.ended-keep-seconds:600}") long endedKeepSeconds,
+      @Value("${reprise.reads.ended-keep-seconds:60}") long endedKeepSeconds,
       ObjectProvider<MeterRegistry> meters) {
     this(new Settings(endedJobs, freshMillis, rerunsFreshMillis, describesPerSecond, queriesPerSecond,
         endedKeepSeconds), meters.getIfAvailable());
