@@ -130,6 +130,14 @@ class TwoHostsIT {
       Engines.service("restart-workers", "--workers", "2");
       // The long job's container stops with hostb's engine.
       Engines.script("host", "down", "hostb");
+      // The hosts are gone: their published engines go too, so the instance's storage sweeps (StorageIT) do not
+      // send image sweeps to hosts nobody serves for the ten minutes a published engine counts as alive.
+      io.reprise.activities.storage.MinioArtifactStore store = io.reprise.activities.storage.MinioArtifactStore
+          .connect(io.reprise.activities.TestStack.minio("reprise-" + System.getProperty("reprise.it.instance",
+              "it")));
+      for (String host : java.util.List.of("hosta", "hostb")) {
+        store.delete(io.reprise.activities.storage.StoreKeys.ENGINES_PREFIX + host + ".json");
+      }
     }
   }
 }
