@@ -175,7 +175,8 @@ class JobSemanticsIT {
       WorkflowClient.newInstance(service, io.temporal.client.WorkflowClientOptions.newBuilder()
           .setNamespace(namespace).build()).newUntypedWorkflowStub(jobId).terminate("terminated by JobSemanticsIT");
 
-      JsonNode job = api.view(jobId);
+      // A running job's view may be a second old (README "Reads"): wait for the view that says it ended.
+      JsonNode job = api.awaitEnd(jobId);
 
       assertEquals("failure", job.get("status").asText(), job.toPrettyString());
       JsonNode execute = job.get("steps").get("execute");
