@@ -73,8 +73,7 @@ class DashboardIT {
   }
 
   private WebDriverWait waitUpTo(Duration limit) {
-    WebDriverWait wait = new WebDriverWait(browser, limit, Duration.ofMillis(200));
-    return wait;
+    return new WebDriverWait(browser, limit, Duration.ofMillis(200));
   }
 
   private void signIn(String user, String role) {
@@ -310,6 +309,17 @@ class DashboardIT {
         .orElseThrow(() -> new AssertionError("no reprise_log_followers in the API's metrics"));
   }
 
+  /** Waits until the API counts that many open log streams (a metrics read that fails counts as not yet). */
+  private void awaitOpenLogStreams(int count, Duration limit) {
+    waitUpTo(limit).until(driver -> {
+      try {
+        return openLogStreams() == count;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
   @Test
   void leavingAQuietRunningJobsPageClosesItsLogStreamOnTheServer() throws Exception {
     ApiClient alice = ApiClient.as("dash-alice", "submitter");
@@ -323,22 +333,10 @@ class DashboardIT {
     open("/job/" + jobId);
     waitUpTo(Duration.ofSeconds(20)).until(driver -> "following".equals(driver.findElement(
         By.cssSelector(".log-state")).getAttribute("data-state")));
-    waitUpTo(Duration.ofSeconds(20)).until(driver -> {
-      try {
-        return openLogStreams() == before + 1;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOpenLogStreams(before + 1, Duration.ofSeconds(20));
     open("/jobs");
     // The page aborted its stream; the server notices at its next keep-alive (15 s) and stops reading the job.
-    waitUpTo(Duration.ofSeconds(40)).until(driver -> {
-      try {
-        return openLogStreams() == before;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOpenLogStreams(before, Duration.ofSeconds(40));
     assertEquals("running", alice.view(jobId).get("status").asText(), "the job still runs");
     alice.cancel(jobId, 202);
   }

@@ -64,6 +64,8 @@ public class JobService {
   private final JobListing listing;
   private final ArtifactStore store;
   private final JobFiles jobFiles;
+  // Archives being made at once (each holds a request thread and compresses for as long as it takes).
+  private final java.util.concurrent.Semaphore archives = new java.util.concurrent.Semaphore(4);
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
   private final boolean submittersSeeAll;
@@ -713,7 +715,6 @@ public class JobService {
     };
   }
 
-  private final java.util.concurrent.Semaphore archives = new java.util.concurrent.Semaphore(4);
 
   /** A stored file of a job: its size, content type, and the store key of its bytes. */
   public record StoredFile(long size, String contentType, String key) {}
