@@ -42,13 +42,23 @@ export function whenSignedOut(callback) {
 export async function api(path, { method = 'GET', body, headers = {}, raw = false, signal, token } = {}) {
   const url = path.startsWith('/api/v1') ? path : '/api/v1' + path;
   const bearer = token || session.token();
-  const response = await fetch(url, {
+  const send = () => fetch(url, {
     method,
     body,
     signal,
     headers: bearer ? { ...headers, Authorization: 'Bearer ' + bearer } : headers,
     cache: 'no-store',
   });
+  let response = await send();
+  // A read refused over the server's read budget is asked again after its Retry-After, a few times (README "Reads").
+  for (let retry = 0; retry < 5 && response.status === 429 && method === 'GET'; retry++) {
+    const seconds = Number(response.headers.get('Retry-After'));
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 10) {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    response = await send();
+  }
   if (!response.ok) {
     let message = response.status + ' ' + response.statusText;
     try {

@@ -30,6 +30,9 @@ import java.util.function.Predicate;
 final class Api {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  /** How often one read is sent again after a 429, and the longest Retry-After waited for. */
+  private static final int MAX_READ_RETRIES = 5;
+  private static final long MAX_RETRY_AFTER_SECONDS = 10;
 
   private final String server;
   private final String token;
@@ -166,9 +169,26 @@ final class Api {
     return response.body();
   }
 
+  /**
+   * Sends the request. A read (GET) the server refuses with 429 is sent again after the Retry-After it names, a few
+   * times at most (README "Reads": the API refuses reads over its budget at once rather than queueing them).
+   */
   private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      return http.send(request, handler);
+      HttpResponse<T> response = http.send(request, handler);
+      for (int retry = 0; retry < MAX_READ_RETRIES && response.statusCode() == 429
+          && "GET".equals(request.method()); retry++) {
+        long seconds = response.headers().firstValueAsLong("Retry-After").orElse(-1);
+        if (seconds < 0 || seconds > MAX_RETRY_AFTER_SECONDS) {
+          break;
+        }
+        if (response.body() instanceof java.io.Closeable body) {
+          body.close();
+        }
+        Thread.sleep(seconds * 1000);
+        response = http.send(request, handler);
+      }
+      return response;
     } catch (IOException e) {
       throw new CliException("cannot reach " + server + ": " + describe(e));
     } catch (InterruptedException e) {

@@ -31,6 +31,8 @@ class CommandsTest {
   private HttpServer server;
   private final Map<String, String[]> answers = new HashMap<>();
   private final List<String> authorizations = new ArrayList<>();
+  /** Routes that answer 429 (Retry-After: 0) this many times before their answer. */
+  private final Map<String, Integer> refusals = new HashMap<>();
 
   /** What one run printed and answered. */
   record Result(int code, String out, String err) {}
@@ -41,6 +43,15 @@ class CommandsTest {
     server.createContext("/", exchange -> {
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+      if (refusals.getOrDefault(key, 0) > 0) {
+        refusals.merge(key, -1, Integer::sum);
+        byte[] busy = "{\"error\":\"too many reads at once; try again in a second\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Retry-After", "0");
+        exchange.sendResponseHeaders(429, busy.length);
+        exchange.getResponseBody().write(busy);
+        exchange.close();
+        return;
+      }
       String[] answer = answers.getOrDefault(key, new String[] {"404", "{\"error\":\"no such route: " + key + "\"}"});
       byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", answer.length > 2 ? answer[2] : "application/json");
@@ -126,6 +137,23 @@ class CommandsTest {
     assertEquals("reprise: no job with id abc\n", result.err());
     answers.put("GET /api/v1/audit/x", new String[] {"403", "{\"error\":\"the role submitter may not do this\"}"});
     assertEquals("reprise: the role submitter may not do this\n", run("audit", "show", "x").err());
+  }
+
+  @Test
+  void aReadRefusedWith429IsSentAgainAfterItsRetryAfterAndAWriteIsNot() {
+    answers.put("GET /api/v1/job/abc", new String[] {"200", "{\"id\":\"abc\",\"files\":{}}"});
+    refusals.put("GET /api/v1/job/abc", 2);
+    Result read = run("files", "abc", "--json");
+    assertEquals(0, read.code(), read.err());
+    assertEquals(0, refusals.get("GET /api/v1/job/abc"), "both refusals were met");
+    refusals.put("GET /api/v1/job/abc", 6);
+    Result refused = run("files", "abc");
+    assertEquals(2, refused.code(), "five retries, then the server's words");
+    assertEquals("reprise: too many reads at once; try again in a second\n", refused.err());
+    answers.put("POST /api/v1/job/abc/cancel", new String[] {"202", "{\"job_id\":\"abc\"}"});
+    refusals.put("POST /api/v1/job/abc/cancel", 1);
+    assertEquals(2, run("cancel", "abc").code(), "a write is never sent twice");
+    assertEquals(0, refusals.get("POST /api/v1/job/abc/cancel"));
   }
 
   @Test
