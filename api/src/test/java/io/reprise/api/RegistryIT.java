@@ -79,6 +79,98 @@ class RegistryIT {
     assertTrue(comparison.get("reproduced").asBoolean(), comparison.toPrettyString());
   }
 
+  /** The digest a tag of the jobs repository names, or null when the registry has no such tag. */
+  private static String tagDigest(String registry, String tag) throws Exception {
+    return manifest(registry, tag).headers().firstValue("Docker-Content-Digest").orElse(null);
+  }
+
+  private static java.net.http.HttpResponse<Void> manifest(String registry, String reference) throws Exception {
+    java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://" + registry + "/v2/reprise/jobs/manifests/" + reference))
+        .header("Accept", "application/vnd.docker.distribution.manifest.v2+json, "
+            + "application/vnd.oci.image.manifest.v1+json")
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertTrue(head.statusCode() == 200 || head.statusCode() == 404, "HEAD " + reference + ": " + head.statusCode());
+    return head;
+  }
+
+  /** Deletes the job through the API and runs a sweep, which deletes the registry tags of deleted jobs. */
+  private JsonNode deleteAndSweep(String... jobIds) throws Exception {
+    for (String jobId : jobIds) {
+      api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId)).DELETE().build(), 202);
+    }
+    String id = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/storage/sweeps"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), 202)
+        .get("sweep_id").asText();
+    java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(2));
+    while (true) {
+      JsonNode sweep = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/storage/sweeps/" + id))
+          .GET().build(), 200);
+      if ("done".equals(sweep.get("status").asText())) {
+        return sweep;
+      }
+      assertTrue(java.time.Instant.now().isBefore(deadline), "sweep " + id + " did not end: " + sweep);
+      Thread.sleep(250);
+    }
+  }
+
+  /** Runs docker/stack registry-gc on the stack's state folder; answers what it printed. */
+  private static String registryGc() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("bash",
+        io.reprise.activities.TestStack.repoRoot().resolve("docker/stack").toString(), "registry-gc")
+        .redirectErrorStream(true);
+    builder.environment().put("REPRISE_STATE", Engines.state().toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "registry-gc did not end: " + output);
+    assertEquals(0, process.exitValue(), output);
+    return output;
+  }
+
+  @Test
+  void anImageLivesWhileAJobThatRanItExistsAndGoesWithTheRegistrysGarbageCollectionAfter() throws Exception {
+    String registry = Engines.registry();
+    String engine = Engines.stack();
+    String originalId = api.run(Compendia.zip(compendium("reprise/busybox")));
+    JsonNode original = api.awaitEnd(originalId);
+    assertEquals("success", original.get("status").asText(), original.toPrettyString());
+    String digest = original.get("image_digest").asText();
+    String sha = digest.substring(digest.indexOf('@') + 1);
+    assertEquals(sha, tagDigest(registry, originalId), "the build pushed the job's tag");
+
+    // A re-run runs its original's digest, and holds a tag of its own on it.
+    String rerunId = rerun(originalId).get("job_id").asText();
+    JsonNode rerun = api.awaitEnd(rerunId);
+    assertEquals("success", rerun.get("status").asText(), rerun.toPrettyString());
+    assertTrue(rerun.get("steps").get("compile").get("text").asText().contains("tagged " + rerunId
+        + " in the registry"), rerun.get("steps").get("compile").toPrettyString());
+    assertEquals(sha, tagDigest(registry, rerunId));
+
+    // The original goes: its tag with the next sweep, but the image stays through a garbage collection, since the
+    // re-run names it; a re-run of the re-run pulls it after the engine lost it.
+    JsonNode first = deleteAndSweep(originalId);
+    assertTrue(first.get("registry").get("deleted").asInt() >= 1, first.toPrettyString());
+    assertNull(tagDigest(registry, originalId), "the deleted job's tag is still there");
+    assertEquals(sha, tagDigest(registry, rerunId));
+    String kept = registryGc();
+    assertEquals(200, manifest(registry, sha).statusCode(), "the garbage collection took a living job's image: "
+        + kept);
+    Engines.docker(engine, "rmi", "-f", original.get("image_id").asText());
+    String againId = rerun(rerunId).get("job_id").asText();
+    JsonNode again = api.awaitEnd(againId);
+    assertEquals("success", again.get("status").asText(), again.toPrettyString());
+    assertTrue(again.get("steps").get("compile").get("text").asText().contains("pulled " + digest), again.get(
+        "steps").get("compile").toPrettyString());
+
+    // When no job that ran it is left, the garbage collection frees the image.
+    deleteAndSweep(rerunId, againId);
+    assertNull(tagDigest(registry, rerunId));
+    assertNull(tagDigest(registry, againId));
+    String freed = registryGc();
+    assertEquals(404, manifest(registry, sha).statusCode(), "the image outlived every job that ran it: " + freed);
+    assertTrue(freed.matches("(?s).*manifests eligible for deletion.*freed [1-9][0-9]*\\).*"), freed);
+  }
+
   @Test
   void aJobImageThatIsItsBaseDoesNotBecomeTheDigestToPin() throws Exception {
     String registry = Engines.registry();

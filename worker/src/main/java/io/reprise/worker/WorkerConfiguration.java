@@ -98,9 +98,10 @@ class WorkerConfiguration {
 
   @Bean
   StorageActivitiesImpl storageActivities(ArtifactStore store, DockerContainerEngine engine, WorkflowClient client,
-      StorageProperties storage) {
+      StorageProperties storage, WorkerProperties properties) {
     return new StorageActivitiesImpl(store, new TemporalJobDirectory(client), engine,
-        new StorageActivitiesImpl.Settings(storage.retentionSuccess(), storage.retentionFailure(), storage.grace()));
+        new StorageActivitiesImpl.Settings(storage.retentionSuccess(), storage.retentionFailure(), storage.grace(),
+            properties.execute().workRoot()));
   }
 
   /**

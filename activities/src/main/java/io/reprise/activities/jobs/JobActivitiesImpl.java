@@ -13,6 +13,7 @@ import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.ProgramCannotStartException;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.ImageRegistry;
+import io.reprise.activities.docker.RegistryApi;
 import io.reprise.activities.docker.RunOutcome;
 import io.reprise.activities.docker.RunSpec;
 import io.reprise.activities.files.FileTree;
@@ -239,7 +240,7 @@ public class JobActivitiesImpl implements JobActivities {
     LogTail tail = new LogTail();
     String tag = imageTag(jobId);
     if (request.reuseImageId() != null) {
-      return reuse(request.reuseImageId(), request.reuseImageDigest(), tag, compendium,
+      return reuse(jobId, request.reuseImageId(), request.reuseImageDigest(), tag, compendium,
           () -> context.heartbeat(null));
     }
     ImageRegistry registry = engine.registry();
@@ -321,9 +322,12 @@ public class JobActivitiesImpl implements JobActivities {
   /**
    * A re-run: the recorded image runs again, tagged for this job, and nothing is built. With a recorded digest it
    * runs by that digest, pulled from the registry when this engine lacks it (another host, a removed image), and
-   * only when the pulled image is the recorded one (same id, the digest of its configuration).
+   * only when the pulled image is the recorded one (same id, the digest of its configuration). The digest is then
+   * tagged with this job's id in the registry, so that the image lives as long as this job does, whatever becomes
+   * of the job that built it (see {@link RegistryApi}).
    */
-  private CompileResult reuse(String imageId, String digest, String tag, Path compendium, Runnable heartbeat) {
+  private CompileResult reuse(String jobId, String imageId, String digest, String tag, Path compendium,
+      Runnable heartbeat) {
     ImageRegistry registry = engine.registry();
     if (digest != null && (engine.imageExists(digest) || (registry != null && registry.holds(digest)))) {
       String how;
@@ -345,6 +349,16 @@ public class JobActivitiesImpl implements JobActivities {
             + ", not the recorded " + imageId + "; re-run with rebuild=true to build it again");
       }
       engine.tag(imageId, tag);
+      if (registry != null && registry.holds(digest)) {
+        try {
+          new RegistryApi(registry).tag(digest, jobId);
+          how += "; tagged " + jobId + " in the registry";
+        } catch (ContainerEngine.ImageNotFoundException gone) {
+          // The engine kept the image the registry no longer has: it goes back, as this job's.
+          String pushed = engine.push(imageId, registry.jobRepository(), jobId, heartbeat);
+          how += "; the registry no longer had it: pushed again as " + pushed;
+        }
+      }
       try {
         BaseImage base = baseImage(compendium);
         return new CompileResult(imageId, digest, base.name(), base.id(),

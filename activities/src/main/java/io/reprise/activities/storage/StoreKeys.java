@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * pins/{jobId}.json                       who pinned a job, so that retention keeps it
  * storage/usage.json                      bytes per user and per compendium, as the last sweep counted them
  * storage/sweeps/{id}.json                the figures of the last sweeps
+ * storage/deleted-images/{jobId}.json     a deleted job's engine image, for the hosts' image sweep
+ * storage/deleted-tags/{jobId}.json       a deleted job whose registry tag the next sweep deletes
  * </pre>
  * A job's working directory is content-addressed: its manifest points at blobs, so a re-run whose files are
  * identical adds no bytes for them.
@@ -52,7 +54,7 @@ public final class StoreKeys {
 
   /** Where bytes wait while their hash is checked, before they are copied to their blob. */
   public static String staging(String token) {
-    return "staging/" + token;
+    return STAGING_PREFIX + token;
   }
 
   /** The key of the base images a worker host's engine has, as its workers publish them. */
@@ -63,6 +65,7 @@ public final class StoreKeys {
     return ENGINES_PREFIX + workerHost + ".json";
   }
 
+  public static final String STAGING_PREFIX = "staging/";
   public static final String BLOBS_PREFIX = "blobs/sha256/";
   public static final String TRASH_PREFIX = "trash/sha256/";
   public static final String JOBS_PREFIX = "jobs/";
@@ -78,6 +81,17 @@ public final class StoreKeys {
    */
   public static String deletedImage(String jobId) {
     return DELETED_IMAGES_PREFIX + pin(jobId).substring(PINS_PREFIX.length());
+  }
+
+  public static final String DELETED_TAGS_PREFIX = "storage/deleted-tags/";
+
+  /**
+   * The record that this instance deleted a job: the sweep deletes the job's tag in the registry's jobs repository
+   * (the tag is the job id) and then this record. Every deletion writes one, image or not: a job whose push
+   * succeeded but whose provenance was never stored still holds a tag.
+   */
+  public static String deletedTag(String jobId) {
+    return DELETED_TAGS_PREFIX + pin(jobId).substring(PINS_PREFIX.length());
   }
 
   /** Where a blob waits after a sweep found no manifest referring to it, until a later sweep frees or restores it. */

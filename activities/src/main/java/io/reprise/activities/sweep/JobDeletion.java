@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * pin from the store. Its working directory's blobs stay, since other jobs may share them: the storage sweep frees
  * those no manifest refers to any more, and removes the job's image on its host. The workflow goes first, so a job
  * whose deletion stopped half-way is already a 404 and its records are an orphan the sweep deletes. The image the job
- * recorded is noted under {@code storage/deleted-images/} for the hosts' image sweep.
+ * recorded is noted under {@code storage/deleted-images/} for the hosts' image sweep, and the job under
+ * {@code storage/deleted-tags/} for the sweep that deletes its tag in the registry.
  */
 public class JobDeletion {
 
@@ -47,6 +48,7 @@ public class JobDeletion {
   public Deleted deleteRecords(String jobId) {
     check(jobId);
     recordImage(jobId);
+    writeRecord(StoreKeys.deletedTag(jobId), Map.of("job_id", jobId));
     int objects = 0;
     long bytes = 0;
     for (StoredObject object : store.list(StoreKeys.jobPrefix(jobId))) {
@@ -74,9 +76,13 @@ public class JobDeletion {
     if (imageId == null || !imageId.startsWith("sha256:")) {
       return;
     }
+    writeRecord(StoreKeys.deletedImage(jobId), Map.of("job_id", jobId, "image_id", imageId));
+  }
+
+  private void writeRecord(String key, Map<String, String> fields) {
     try {
-      byte[] record = JSON.writeValueAsBytes(Map.of("job_id", jobId, "image_id", imageId));
-      store.put(StoreKeys.deletedImage(jobId), new ByteArrayInputStream(record), record.length, "application/json");
+      byte[] record = JSON.writeValueAsBytes(fields);
+      store.put(key, new ByteArrayInputStream(record), record.length, "application/json");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

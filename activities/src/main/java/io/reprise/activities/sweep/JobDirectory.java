@@ -22,6 +22,9 @@ public interface JobDirectory {
   /** Whether the job's workflow exists (a strongly consistent read, unlike the lists above). */
   boolean exists(String jobId);
 
+  /** Whether the job's workflow exists and still runs (a strongly consistent read). */
+  boolean running(String jobId);
+
   /** Deletes the job's workflow and waits, a few seconds at most, until Temporal no longer shows it. */
   void delete(String jobId);
 }

@@ -2,6 +2,8 @@ package io.reprise.activities.sweep;
 
 import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.DockerContainerEngine;
+import io.reprise.activities.docker.ImageRegistry;
+import io.reprise.activities.docker.RegistryApi;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.activities.storage.StoredObject;
@@ -26,8 +28,18 @@ public class StorageActivitiesImpl implements StorageActivities {
   /** How many sweep reports the store keeps. */
   public static final int REPORTS_KEPT = 50;
 
-  /** The worker's settings: retention per status (zero: forever) and the grace. */
-  public record Settings(Duration retentionSuccess, Duration retentionFailure, Duration grace) {}
+  /**
+   * The worker's settings: retention per status (zero: forever), the grace, and the folder that holds the job
+   * folders of this instance on this host (null: none to look after).
+   */
+  public record Settings(Duration retentionSuccess, Duration retentionFailure, Duration grace,
+      java.nio.file.Path workRoot) {}
+
+  /** A job folder untouched for this long is looked at by a host's sweep: does its job still run? */
+  public static final Duration FOLDER_QUIET = Duration.ofMinutes(10);
+
+  // The API's job ids; a folder of another name in the work root is never a job's and never touched.
+  private static final java.util.regex.Pattern JOB_FOLDER = java.util.regex.Pattern.compile("[a-z0-9]{12}");
 
   private final ArtifactStore store;
   private final JobDirectory directory;
@@ -69,6 +81,48 @@ public class StorageActivitiesImpl implements StorageActivities {
         StorageActivitiesImpl::heartbeat);
     log.info("storage sweep: {}", result);
     return result;
+  }
+
+  /**
+   * Deletes the tag {@code <registry>/reprise/jobs:<id>} of each job this instance deleted, then its record. The
+   * tag is the job's own (a build pushed it, or a re-run put it on the digest it ran), so deleting it never takes an
+   * image from a job that exists: the manifest stays while another tag names it. Without a registry the records
+   * are dropped. When the registry does not answer, the rest wait for the next sweep.
+   */
+  @Override
+  public SweepReport.RegistryTags removeRegistryTags() {
+    ImageRegistry registry = engine.registry();
+    RegistryApi api = registry == null ? null : new RegistryApi(registry);
+    int deleted = 0;
+    int absent = 0;
+    int waiting = 0;
+    String error = null;
+    for (StoredObject record : store.list(StoreKeys.DELETED_TAGS_PREFIX)) {
+      String name = record.key().substring(StoreKeys.DELETED_TAGS_PREFIX.length());
+      String jobId = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+      if (api != null && error == null) {
+        try {
+          if (api.deleteTag(registry.jobRepository(), jobId)) {
+            deleted++;
+          } else {
+            absent++;
+          }
+        } catch (RuntimeException e) {
+          error = e.getMessage();
+        }
+      }
+      if (api != null && error != null) {
+        waiting++;
+        continue;
+      }
+      store.delete(record.key());
+      heartbeat();
+    }
+    if (error != null) {
+      log.warn("storage sweep: {} registry tags wait for the next sweep: {}", waiting, error);
+    }
+    return new SweepReport.RegistryTags(registry == null ? null : registry.address(), deleted, absent, waiting,
+        error);
   }
 
   /** How long a deleted job's image record waits for the hosts' image sweeps before it is dropped. */
@@ -119,7 +173,45 @@ public class StorageActivitiesImpl implements StorageActivities {
       }
       heartbeat();
     }
-    return new SweepReport.HostImages(host, present.size(), removed, null);
+    return new SweepReport.HostImages(host, present.size(), removed, null, removeLeftFolders());
+  }
+
+  /**
+   * Removes the folders of jobs that no longer run from this host's work root, with their containers and mounted
+   * disks: a worker killed while its jobs ran (a host lost, the job's cleanup then ran on another host's worker)
+   * leaves them behind, and nothing else would ever remove them. A folder touched in the last ten minutes is left
+   * alone, and one whose job Temporal says still runs (a long job, or one whose cleanup is under way).
+   */
+  private List<String> removeLeftFolders() {
+    java.nio.file.Path root = settings.workRoot();
+    if (root == null || !java.nio.file.Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    java.time.Instant quiet = java.time.Instant.now().minus(FOLDER_QUIET);
+    io.reprise.activities.jobs.Workspace workspace = new io.reprise.activities.jobs.Workspace(root);
+    List<String> removed = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<java.nio.file.Path> folders = java.nio.file.Files.newDirectoryStream(root)) {
+      for (java.nio.file.Path folder : folders) {
+        String jobId = folder.getFileName().toString();
+        if (!JOB_FOLDER.matcher(jobId).matches()
+            || !java.nio.file.Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            || java.nio.file.Files.getLastModifiedTime(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()
+                .isAfter(quiet)
+            || directory.running(jobId)) {
+          continue;
+        }
+        engine.removeContainer(io.reprise.activities.jobs.JobActivitiesImpl.containerName(jobId));
+        workspace.delete(jobId);
+        removed.add(jobId);
+        heartbeat();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not look through the work root " + root, e);
+    }
+    if (!removed.isEmpty()) {
+      log.info("storage sweep: removed the folders of {} jobs that no longer run: {}", removed.size(), removed);
+    }
+    return removed;
   }
 
   @SuppressWarnings("unchecked")

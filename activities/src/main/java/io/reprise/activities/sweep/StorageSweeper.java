@@ -43,6 +43,9 @@ public class StorageSweeper {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** How long an object under staging/ may be on its way to a blob before a sweep deletes it as left behind. */
+  public static final Duration STAGING_KEPT = Duration.ofHours(1);
+
   /** The most jobs one sweep expires; the rest wait for the next. */
   public static final int EXPIRE_LIMIT = 1000;
 
@@ -252,6 +255,16 @@ public class StorageSweeper {
         heartbeat.run();
       }
     }
+    // Bytes on their way to a blob stay under staging/ for the seconds between their upload and the copy; one older
+    // than an hour was left by a worker that died in between, and nothing will ever read it.
+    int staleStaging = 0;
+    Instant staleBefore = clock.instant().minus(STAGING_KEPT);
+    for (StoredObject object : store.list(StoreKeys.STAGING_PREFIX)) {
+      if (object.lastModified() != null && object.lastModified().isBefore(staleBefore)) {
+        store.delete(object.key());
+        staleStaging++;
+      }
+    }
     long archives = store.list("compendia/").stream().mapToLong(StoredObject::size).sum();
     Map<String, Long> totals = new LinkedHashMap<>();
     totals.put("jobs", (long) (byJob.size() - orphans));
@@ -267,7 +280,7 @@ public class StorageSweeper {
         compendiumUsage));
     long millis = Duration.between(markStart, clock.instant()).toMillis();
     return new SweepReport.BlobSweep(grace.toSeconds(), manifests, orphans, scanned, scannedBytes, marked.size(),
-        young, trashed, trashedBytes, restored, freed, freedBytes, millis);
+        young, trashed, trashedBytes, restored, freed, freedBytes, millis, staleStaging);
   }
 
   void writeJson(String key, Object value) {

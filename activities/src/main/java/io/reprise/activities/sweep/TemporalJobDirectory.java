@@ -66,6 +66,16 @@ public class TemporalJobDirectory implements JobDirectory {
   }
 
   @Override
+  public boolean running(String jobId) {
+    try {
+      return client.newUntypedWorkflowStub(jobId).describe().getStatus()
+          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
   public void delete(String jobId) {
     String namespace = client.getOptions().getNamespace();
     try {

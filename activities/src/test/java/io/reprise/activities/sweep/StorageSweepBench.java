@@ -112,6 +112,11 @@ class StorageSweepBench {
     }
 
     @Override
+    public boolean running(String jobId) {
+      return jobs.containsKey(jobId) && jobs.get(jobId).closed() == null;
+    }
+
+    @Override
     public void delete(String jobId) {
       jobs.remove(jobId);
     }

@@ -74,6 +74,11 @@ class StorageSweeperTest {
     }
 
     @Override
+    public boolean running(String jobId) {
+      return jobs.containsKey(jobId) && jobs.get(jobId).closed() == null;
+    }
+
+    @Override
     public void delete(String jobId) {
       jobs.remove(jobId);
       deleted.add(jobId);
@@ -168,6 +173,21 @@ class StorageSweeperTest {
     assertEquals(1, withGrace.young());
     assertEquals(0, withGrace.trashed());
     assertTrue(stored(young));
+  }
+
+  @Test
+  void anUploadLeftUnderStagingForMoreThanAnHourIsDeletedAndAFreshOneStays() throws IOException {
+    Path bytes = file("on the way " + UUID.randomUUID());
+    store.put(StoreKeys.staging("in-flight"), bytes, "text/plain");
+    SweepReport.BlobSweep now = sweeper().sweep(NO_GRACE, "s1", () -> { });
+    assertEquals(0, now.stagingDeleted());
+    assertTrue(store.stat(StoreKeys.staging("in-flight")).isPresent(), "an upload under way was deleted");
+
+    // An hour and a minute later by the sweep's clock, the worker that uploaded it has long died.
+    Clock later = Clock.offset(Clock.systemUTC(), StorageSweeper.STAGING_KEPT.plusMinutes(1));
+    SweepReport.BlobSweep afterAnHour = new StorageSweeper(store, directory, later).sweep(NO_GRACE, "s2", () -> { });
+    assertEquals(1, afterAnHour.stagingDeleted());
+    assertFalse(store.stat(StoreKeys.staging("in-flight")).isPresent());
   }
 
   @Test

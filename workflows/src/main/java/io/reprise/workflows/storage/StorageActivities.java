@@ -4,9 +4,9 @@ import io.temporal.activity.ActivityInterface;
 import java.util.List;
 
 /**
- * The storage sweep's work. {@link #expire}, {@link #sweep}, {@link #hosts} and {@link #record} run on the shared
- * task queue (any worker); {@link #removeJobImages} runs on each host's own queue, since a job's image is in the
- * engine of the host that built it.
+ * The storage sweep's work. {@link #expire}, {@link #sweep}, {@link #removeRegistryTags}, {@link #hosts} and
+ * {@link #record} run on the shared task queue (any worker); {@link #removeJobImages} runs on each host's own
+ * queue, since a job's image is in the engine of the host that built it.
  */
 @ActivityInterface
 public interface StorageActivities {
@@ -21,6 +21,12 @@ public interface StorageActivities {
    * usage report (bytes per user and per compendium) as it goes.
    */
   SweepReport.BlobSweep sweep(SweepRequest request);
+
+  /**
+   * Deletes the registry tags of jobs this instance deleted (their tag is their id in the jobs repository); the
+   * images themselves go with the registry's garbage collection once no tag names them.
+   */
+  SweepReport.RegistryTags removeRegistryTags();
 
   /** The worker hosts that published their engines: the hosts whose images the sweep visits. */
   List<String> hosts();

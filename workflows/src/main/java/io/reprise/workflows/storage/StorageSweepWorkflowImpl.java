@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Expire, then mark and sweep blobs, then each host's job images, then store the report. */
+/**
+ * Expire, then mark and sweep blobs, then the registry tags of deleted jobs, then each host's job images, then store
+ * the report.
+ */
 public class StorageSweepWorkflowImpl implements StorageSweepWorkflow {
 
   // Store and Temporal outages are retried for about ten minutes; a sweep that still fails is retried by the
@@ -54,6 +57,9 @@ public class StorageSweepWorkflowImpl implements StorageSweepWorkflow {
     // Expired jobs go first, so this sweep's mark no longer counts their manifests.
     SweepReport.ExpireResult expired = shared.expire(asked);
     SweepReport.BlobSweep blobs = shared.sweep(asked);
+    // Sweeps that started before this step existed replay without it.
+    SweepReport.RegistryTags tags = Workflow.getVersion("registry-tags", Workflow.DEFAULT_VERSION, 1) >= 1
+        ? shared.removeRegistryTags() : null;
     String queue = Workflow.getInfo().getTaskQueue();
     List<String> names = quick.hosts();
     List<Promise<SweepReport.HostImages>> onHosts = new ArrayList<>();
@@ -69,14 +75,14 @@ public class StorageSweepWorkflowImpl implements StorageSweepWorkflow {
       } catch (ActivityFailure failure) {
         hosts.add(new SweepReport.HostImages(names.get(i), 0, List.of(),
             failure.getCause() instanceof TimeoutFailure
-                ? "no worker of the host took the image sweep within 2 minutes; its images wait for the next sweep"
-                : "the image sweep failed: " + failure.getCause().getMessage()));
+                ? "no worker of the host took the image sweep within 15 seconds; its images wait for the next sweep"
+                : "the image sweep failed: " + failure.getCause().getMessage(), List.of()));
       }
     }
     long end = Workflow.currentTimeMillis();
     SweepReport report = new SweepReport(Workflow.getInfo().getWorkflowId(), asked.trigger(),
         Instant.ofEpochMilli(start).toString(), Instant.ofEpochMilli(end).toString(), end - start, expired, blobs,
-        hosts);
+        hosts, tags);
     quick.record(report);
     return report;
   }

@@ -7,6 +7,7 @@ import java.util.List;
  * The figures of one sweep, as its workflow's result and as the API shows it.
  *
  * @param hosts what each worker host's image sweep did, or why it did not run
+ * @param registry the registry tags of deleted jobs the sweep deleted; null from sweeps older than this step
  * @param millis the sweep's wall-clock time, from its start to the stored report
  */
 public record SweepReport(
@@ -17,7 +18,8 @@ public record SweepReport(
     long millis,
     ExpireResult expire,
     BlobSweep blobs,
-    List<HostImages> hosts) {
+    List<HostImages> hosts,
+    RegistryTags registry) {
 
   /**
    * @param expired jobs deleted because their retention passed, per status
@@ -43,6 +45,8 @@ public record SweepReport(
    * @param restored blobs taken back from the trash because a manifest written since refers to them
    * @param freed blobs deleted for good from the trash, and their bytes
    * @param scannedBytes bytes of all blobs listed
+   * @param stagingDeleted uploads left under staging/ for more than an hour by a worker that died before it
+   *     copied them to their blob, deleted
    */
   public record BlobSweep(
       @JsonProperty("grace_seconds") long graceSeconds,
@@ -57,15 +61,34 @@ public record SweepReport(
       @JsonProperty("restored") int restored,
       @JsonProperty("freed") int freed,
       @JsonProperty("freed_bytes") long freedBytes,
-      @JsonProperty("millis") long millis) {}
+      @JsonProperty("millis") long millis,
+      @JsonProperty("staging_deleted") int stagingDeleted) {}
+
+  /**
+   * @param registry the registry whose jobs repository was swept, or null when the instance has none
+   * @param deleted tags of deleted jobs deleted from the registry (their images go with its garbage collection
+   *     once no tag names them: {@code docker/stack registry-gc})
+   * @param absent deleted jobs that held no tag (their build never pushed, or an earlier sweep deleted it)
+   * @param waiting deleted jobs whose tag is still to be deleted (the registry did not answer: see error)
+   * @param error why the registry's tags could not all be deleted, or null
+   */
+  public record RegistryTags(
+      @JsonProperty("registry") String registry,
+      @JsonProperty("deleted") int deleted,
+      @JsonProperty("absent") int absent,
+      @JsonProperty("waiting") int waiting,
+      @JsonProperty("error") String error) {}
 
   /**
    * @param removed job images removed from the host's engine: their jobs no longer exist
    * @param error why the host's sweep did not run (no worker of the host answered), or null
+   * @param foldersRemoved jobs whose folder a worker killed while they ran left on the host, removed (with their
+   *     container and disk) once Temporal said they no longer run; null from sweeps older than this
    */
   public record HostImages(
       @JsonProperty("host") String host,
       @JsonProperty("images") int images,
       @JsonProperty("removed") List<String> removed,
-      @JsonProperty("error") String error) {}
+      @JsonProperty("error") String error,
+      @JsonProperty("folders_removed") List<String> foldersRemoved) {}
 }

@@ -51,7 +51,13 @@ class StorageSweepWorkflowTest {
     @Override
     public SweepReport.BlobSweep sweep(SweepRequest request) {
       note("sweep");
-      return new SweepReport.BlobSweep(3600, 5, 0, 12, 1200, 7, 1, 3, 300, 0, 2, 200, 40);
+      return new SweepReport.BlobSweep(3600, 5, 0, 12, 1200, 7, 1, 3, 300, 0, 2, 200, 40, 0);
+    }
+
+    @Override
+    public SweepReport.RegistryTags removeRegistryTags() {
+      note("tags");
+      return new SweepReport.RegistryTags("127.0.0.1:5000", 2, 1, 0, null);
     }
 
     @Override
@@ -66,7 +72,7 @@ class StorageSweepWorkflowTest {
       if (host.equals("broken")) {
         throw ApplicationFailure.newNonRetryableFailure("the engine is not answering", "DockerDown");
       }
-      return new SweepReport.HostImages(host, 4, List.of("reprise/job-x:latest"), null);
+      return new SweepReport.HostImages(host, 4, List.of("reprise/job-x:latest"), null, List.of());
     }
 
     @Override
@@ -108,11 +114,13 @@ class StorageSweepWorkflowTest {
   @Test
   void expiresThenSweepsThenVisitsEachHostOnItsQueueThenRecords() {
     SweepReport report = run(new SweepRequest(Map.of("failure", 5L), 0L, "api:olga"));
-    assertEquals(List.of("expire@" + QUEUE, "sweep@" + QUEUE, "hosts@" + QUEUE), calls.subList(0, 3));
+    assertEquals(List.of("expire@" + QUEUE, "sweep@" + QUEUE, "tags@" + QUEUE, "hosts@" + QUEUE),
+        calls.subList(0, 4));
     assertEquals(java.util.Set.of("images:h1@" + QUEUE + "@h1", "images:broken@" + QUEUE + "@broken"),
-        java.util.Set.copyOf(calls.subList(3, 5)), "each host's images on the host's own queue");
-    assertEquals("record@" + QUEUE, calls.get(5));
-    assertEquals(6, calls.size());
+        java.util.Set.copyOf(calls.subList(4, 6)), "each host's images on the host's own queue");
+    assertEquals("record@" + QUEUE, calls.get(6));
+    assertEquals(7, calls.size());
+    assertEquals(2, report.registry().deleted());
     assertEquals(new SweepRequest(Map.of("failure", 5L), 0L, "api:olga"), asked.get());
     assertEquals(report, recorded.get());
     assertEquals("storage-sweep-test", report.id());
