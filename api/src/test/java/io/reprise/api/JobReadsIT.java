@@ -80,6 +80,31 @@ class JobReadsIT {
     assertEquals(200, owner.exchange(viewOf(job)).statusCode());
   }
 
+  @Test
+  void aViewThatWaitsAnswersOnceTheJobHasEndedAndOnlyToWhoMaySeeIt() throws Exception {
+    ApiClient owner = ApiClient.as("reads-waiter", "submitter");
+    ApiClient other = ApiClient.as("reads-other", "submitter");
+    String job = owner.runOwn(Compendia.zip(Map.of("Dockerfile", FENCE, "run.sh", "sleep 3; echo waited > out.txt\n")));
+    // Another submitter may not see the job: 404 as for an unknown id, and no wait.
+    assertEquals(404, other.exchange(waitFor(job, "30")).statusCode());
+    for (String bad : new String[] {"61", "abc", "-1", "1.5", "999"}) {
+      HttpResponse<String> refused = owner.exchange(waitFor(job, bad));
+      assertEquals(400, refused.statusCode(), bad + ": " + refused.body());
+      assertTrue(refused.body().contains("wait takes a number of seconds"), refused.body());
+    }
+    HttpResponse<String> answer = owner.exchange(waitFor(job, "60s"));
+    assertEquals(200, answer.statusCode(), answer.body());
+    com.fasterxml.jackson.databind.JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(answer.body());
+    assertEquals("success", view.get("status").asText(), "the wait answered before the end: " + view);
+    assertTrue(view.hasNonNull("finished"), view.toString());
+  }
+
+  private static HttpRequest waitFor(String job, String seconds) {
+    return HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job + "?wait=" + seconds))
+        .timeout(Duration.ofSeconds(90)).GET().build();
+  }
+
   private static HttpRequest viewOf(String job) {
     return HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + job)).timeout(Duration.ofSeconds(30))
         .GET().build();

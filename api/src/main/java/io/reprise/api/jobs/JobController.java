@@ -149,14 +149,29 @@ class JobController {
 
   /**
    * The job; {@code ?steps=all} adds the end of each step log (its last 64 KiB) and details (image ids, exit code,
-   * links).
+   * links); {@code ?wait=30} (seconds, at most 60) answers when the job has ended, or after that long with the job
+   * still running.
    */
   @GetMapping({"/{id}", "/{id}/"})
-  JobView view(@PathVariable String id, @RequestParam(name = "steps", required = false) String steps) {
+  JobView view(@PathVariable String id, @RequestParam(name = "steps", required = false) String steps,
+      @RequestParam(name = "wait", required = false) String wait) {
     if (steps != null && !steps.equals("all")) {
       throw ApiException.badRequest("steps takes only the value 'all'");
     }
-    return jobs.view(Caller.current(), id, steps != null);
+    return jobs.awaitView(Caller.current(), id, steps != null, waitSeconds(wait));
+  }
+
+  /** The seconds of ?wait=: a whole number from 0 to 60, with or without an s. */
+  static int waitSeconds(String wait) {
+    if (wait == null) {
+      return 0;
+    }
+    String digits = wait.endsWith("s") ? wait.substring(0, wait.length() - 1) : wait;
+    if (!digits.matches("[0-9]{1,2}") || Integer.parseInt(digits) > JobService.MAX_WAIT_SECONDS) {
+      throw ApiException.badRequest("wait takes a number of seconds from 0 to " + JobService.MAX_WAIT_SECONDS
+          + ", such as wait=30");
+    }
+    return Integer.parseInt(digits);
   }
 
   /**

@@ -117,6 +117,16 @@ public class JobReads {
     }
   }
 
+  /**
+   * The job's workflow closed (a waiter heard it from Temporal): a snapshot kept from while it ran is dropped, so
+   * the next view reads the ended job; an ended snapshot already read stays.
+   */
+  void ended(String jobId) {
+    if (snapshots.last(jobId).map(snapshot -> !snapshot.closed()).orElse(false)) {
+      snapshots.forget(jobId::equals);
+    }
+  }
+
   /** A re-run of the job was started here: the next view of the job asks again. */
   void rerunStarted(String jobId) {
     reruns.forget(key -> key.startsWith(jobId + "\n"));

@@ -66,6 +66,10 @@ public class JobService {
   private final JobFiles jobFiles;
   // Archives being made at once (each holds a request thread and compresses for as long as it takes).
   private final java.util.concurrent.Semaphore archives = new java.util.concurrent.Semaphore(4);
+  /** The longest a view may wait for its job to end ({@code ?wait=}), and how many requests may wait at once. */
+  public static final int MAX_WAIT_SECONDS = 60;
+  static final int MAX_WAITERS = 64;
+  private final java.util.concurrent.Semaphore waiters = new java.util.concurrent.Semaphore(MAX_WAITERS);
   private final CompendiumService compendia;
   private final ApiProperties.Temporal settings;
   private final boolean submittersSeeAll;
@@ -421,6 +425,32 @@ public class JobService {
 
   /** The job, when the caller may see it; a 404 like an unknown id when not. */
   public JobView view(Caller caller, String jobId, boolean allSteps) {
+    return view(caller, snapshotFor(caller, jobId), allSteps, true);
+  }
+
+  /**
+   * The job as {@link #view(Caller, String, boolean)}, after waiting up to the seconds given for it to end when it
+   * runs. Temporal says when the workflow closes (a long poll on its history, not a describe a second), and the
+   * view is then read anew, so a client that waits learns of the end at once instead of polling a view that may be
+   * a second old. At most {@link #MAX_WAITERS} requests wait at once; past that a view answers at once.
+   */
+  public JobView awaitView(Caller caller, String jobId, boolean allSteps, int waitSeconds) {
+    JobReads.Snapshot snapshot = snapshotFor(caller, jobId);
+    if (snapshot.closed() || waitSeconds <= 0 || !waiters.tryAcquire()) {
+      return view(caller, snapshot, allSteps, true);
+    }
+    try {
+      temporal.newUntypedWorkflowStub(jobId).getResult(Math.min(waitSeconds, MAX_WAIT_SECONDS),
+          java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      reads.ended(jobId);
+    } catch (java.util.concurrent.TimeoutException stillRunning) {
+      // The job runs on: the view says so.
+    } catch (io.temporal.client.WorkflowException closedOtherwise) {
+      // Failed, cancelled, terminated, timed out, or gone: it ended all the same, and the view tells how.
+      reads.ended(jobId);
+    } finally {
+      waiters.release();
+    }
     return view(caller, snapshotFor(caller, jobId), allSteps, true);
   }
 
