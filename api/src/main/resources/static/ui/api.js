@@ -52,8 +52,9 @@ export async function api(path, { method = 'GET', body, headers = {}, raw = fals
   let response = await send();
   // A read refused over the server's read budget is asked again after its Retry-After, a few times (README "Reads").
   for (let retry = 0; retry < 5 && response.status === 429 && method === 'GET'; retry++) {
-    const seconds = Number(response.headers.get('Retry-After'));
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 10) {
+    const header = response.headers.get('Retry-After');
+    const seconds = header === null || !/^[0-9]+$/.test(header.trim()) ? -1 : Number(header.trim());
+    if (seconds < 0 || seconds > 10) {
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -178,7 +178,9 @@ final class Api {
       HttpResponse<T> response = http.send(request, handler);
       for (int retry = 0; retry < MAX_READ_RETRIES && response.statusCode() == 429
           && "GET".equals(request.method()); retry++) {
-        long seconds = response.headers().firstValueAsLong("Retry-After").orElse(-1);
+        // Seconds only; an HTTP date (a proxy's) or anything else ends the retries.
+        String header = response.headers().firstValue("Retry-After").orElse("").trim();
+        long seconds = header.matches("[0-9]{1,4}") ? Long.parseLong(header) : -1;
         if (seconds < 0 || seconds > MAX_RETRY_AFTER_SECONDS) {
           break;
         }

@@ -44,6 +44,10 @@ public final class RegistryApi {
       "application/vnd.docker.distribution.manifest.list.v2+json");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** One request's limit: a sweep heartbeats between tags, every minute at most, and one tag takes three at most. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  /** The OCI distribution spec lets a registry refuse manifests over 4 MiB; a bigger answer is no manifest. */
+  private static final int MAX_MANIFEST_BYTES = 4 << 20;
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
@@ -54,11 +58,20 @@ public final class RegistryApi {
 
   public RegistryApi(ImageRegistry registry) {
     this.registry = registry;
-    String host = registry.host().toLowerCase(Locale.ROOT);
-    boolean loopback = host.startsWith("127.") || host.startsWith("localhost") || host.startsWith("[::1]");
-    this.base = (loopback ? "http://" : "https://") + registry.host();
+    this.base = (isLoopback(registry.host()) ? "http://" : "https://") + registry.host();
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** True for localhost, an IPv4 literal in 127.0.0.0/8 or [::1], with or without a port; nothing else. */
+  static boolean isLoopback(String hostAndPort) {
+    String host = hostAndPort.toLowerCase(Locale.ROOT);
+    if (host.startsWith("[")) {
+      return host.startsWith("[::1]") && (host.length() == 5 || host.charAt(5) == ':');
+    }
+    int colon = host.indexOf(':');
+    String name = colon < 0 ? host : host.substring(0, colon);
+    return name.equals("localhost") || name.matches("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
   }
 
   /**
@@ -81,10 +94,15 @@ public final class RegistryApi {
     if (manifest.statusCode() != 200) {
       throw new IllegalStateException("the registry answered " + manifest.statusCode() + " for " + digestReference);
     }
+    byte[] bytes = manifest.body();
+    if (bytes.length > MAX_MANIFEST_BYTES || !("sha256:" + sha256(bytes)).equals(digest)) {
+      throw new IllegalStateException("the registry's manifest for " + digestReference + " is not the one its digest "
+          + "names");
+    }
     String type = manifest.headers().firstValue("Content-Type").orElseThrow(() ->
         new IllegalStateException("the registry named no type for " + digestReference));
     HttpResponse<byte[]> put = send(() -> HttpRequest.newBuilder(manifestUri(name, checkTag(tag)))
-        .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.body())));
+        .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     if (put.statusCode() != 201) {
       throw new IllegalStateException("the registry answered " + put.statusCode() + " to tagging " + digestReference
           + " as " + tag);
@@ -92,6 +110,14 @@ public final class RegistryApi {
     String named = put.headers().firstValue("Docker-Content-Digest").orElse(digest);
     if (!named.equals(digest)) {
       throw new IllegalStateException("the registry tagged " + named + ", not " + digest);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -174,7 +200,7 @@ public final class RegistryApi {
     } else if (registry.username() != null) {
       request.header("Authorization", basic());
     }
-    return request.timeout(Duration.ofMinutes(1)).build();
+    return request.timeout(REQUEST_TIMEOUT).build();
   }
 
   private String basic() {
@@ -198,7 +224,7 @@ public final class RegistryApi {
     params.forEach((key, value) -> query.append(query.isEmpty() ? '?' : '&').append(key).append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realm + query)).GET()
-        .timeout(Duration.ofMinutes(1));
+        .timeout(REQUEST_TIMEOUT);
     if (registry.username() != null) {
       request.header("Authorization", basic());
     }

@@ -326,8 +326,9 @@ public class JobActivitiesImpl implements JobActivities {
    * tagged with this job's id in the registry, so that the image lives as long as this job does, whatever becomes
    * of the job that built it (see {@link RegistryApi}).
    */
-  private CompileResult reuse(String jobId, String imageId, String digest, String tag, Path compendium,
+  private CompileResult reuse(String jobId, String imageId, String recordedDigest, String tag, Path compendium,
       Runnable heartbeat) {
+    String digest = recordedDigest;
     ImageRegistry registry = engine.registry();
     if (digest != null && (engine.imageExists(digest) || (registry != null && registry.holds(digest)))) {
       String how;
@@ -355,8 +356,9 @@ public class JobActivitiesImpl implements JobActivities {
           how += "; tagged " + jobId + " in the registry";
         } catch (ContainerEngine.ImageNotFoundException gone) {
           // The engine kept the image the registry no longer has: it goes back, as this job's.
-          String pushed = engine.push(imageId, registry.jobRepository(), jobId, heartbeat);
-          how += "; the registry no longer had it: pushed again as " + pushed;
+          // A push may make another manifest of the same image (same id): this job runs by what it pushed.
+          digest = engine.push(imageId, registry.jobRepository(), jobId, heartbeat);
+          how += "; the registry no longer had it: pushed again as " + digest;
         }
       }
       try {

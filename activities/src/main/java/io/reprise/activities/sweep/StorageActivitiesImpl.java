@@ -100,6 +100,7 @@ public class StorageActivitiesImpl implements StorageActivities {
     for (StoredObject record : store.list(StoreKeys.DELETED_TAGS_PREFIX)) {
       String name = record.key().substring(StoreKeys.DELETED_TAGS_PREFIX.length());
       String jobId = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+      heartbeat();
       if (api != null && error == null) {
         try {
           if (api.deleteTag(registry.jobRepository(), jobId)) {
@@ -116,7 +117,6 @@ public class StorageActivitiesImpl implements StorageActivities {
         continue;
       }
       store.delete(record.key());
-      heartbeat();
     }
     if (error != null) {
       log.warn("storage sweep: {} registry tags wait for the next sweep: {}", waiting, error);
@@ -200,10 +200,15 @@ public class StorageActivitiesImpl implements StorageActivities {
             || directory.running(jobId)) {
           continue;
         }
-        engine.removeContainer(io.reprise.activities.jobs.JobActivitiesImpl.containerName(jobId));
-        workspace.delete(jobId);
-        removed.add(jobId);
         heartbeat();
+        try {
+          engine.removeContainer(io.reprise.activities.jobs.JobActivitiesImpl.containerName(jobId));
+          workspace.delete(jobId);
+          removed.add(jobId);
+        } catch (RuntimeException | java.io.IOException e) {
+          // One folder that cannot go (a busy mount, a file it may not delete) waits for the next sweep; the rest go.
+          log.warn("storage sweep: could not remove the folder of job {}: {}", jobId, e.getMessage());
+        }
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("could not look through the work root " + root, e);

@@ -43,8 +43,11 @@ public class StorageSweeper {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** How long an object under staging/ may be on its way to a blob before a sweep deletes it as left behind. */
-  public static final Duration STAGING_KEPT = Duration.ofHours(1);
+  /**
+   * How long an object under staging/ may be on its way to a blob before a sweep deletes it as left behind: a
+   * day, since an S3 store may date a multipart upload from its start, and a large file's upload takes a while.
+   */
+  public static final Duration STAGING_KEPT = Duration.ofDays(1);
 
   /** The most jobs one sweep expires; the rest wait for the next. */
   public static final int EXPIRE_LIMIT = 1000;
@@ -256,7 +259,7 @@ public class StorageSweeper {
       }
     }
     // Bytes on their way to a blob stay under staging/ for the seconds between their upload and the copy; one older
-    // than an hour was left by a worker that died in between, and nothing will ever read it.
+    // than a day was left by a worker that died in between, and nothing will ever read it.
     int staleStaging = 0;
     Instant staleBefore = clock.instant().minus(STAGING_KEPT);
     for (StoredObject object : store.list(StoreKeys.STAGING_PREFIX)) {

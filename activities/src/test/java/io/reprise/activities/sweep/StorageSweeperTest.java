@@ -176,17 +176,17 @@ class StorageSweeperTest {
   }
 
   @Test
-  void anUploadLeftUnderStagingForMoreThanAnHourIsDeletedAndAFreshOneStays() throws IOException {
+  void anUploadLeftUnderStagingForMoreThanADayIsDeletedAndAFreshOneStays() throws IOException {
     Path bytes = file("on the way " + UUID.randomUUID());
     store.put(StoreKeys.staging("in-flight"), bytes, "text/plain");
     SweepReport.BlobSweep now = sweeper().sweep(NO_GRACE, "s1", () -> { });
     assertEquals(0, now.stagingDeleted());
     assertTrue(store.stat(StoreKeys.staging("in-flight")).isPresent(), "an upload under way was deleted");
 
-    // An hour and a minute later by the sweep's clock, the worker that uploaded it has long died.
+    // A day and a minute later by the sweep's clock, the worker that uploaded it has long died.
     Clock later = Clock.offset(Clock.systemUTC(), StorageSweeper.STAGING_KEPT.plusMinutes(1));
-    SweepReport.BlobSweep afterAnHour = new StorageSweeper(store, directory, later).sweep(NO_GRACE, "s2", () -> { });
-    assertEquals(1, afterAnHour.stagingDeleted());
+    SweepReport.BlobSweep afterADay = new StorageSweeper(store, directory, later).sweep(NO_GRACE, "s2", () -> { });
+    assertEquals(1, afterADay.stagingDeleted());
     assertFalse(store.stat(StoreKeys.staging("in-flight")).isPresent());
   }
 

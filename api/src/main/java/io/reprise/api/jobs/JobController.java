@@ -158,7 +158,9 @@ class JobController {
     if (steps != null && !steps.equals("all")) {
       throw ApiException.badRequest("steps takes only the value 'all'");
     }
-    return jobs.awaitView(Caller.current(), id, steps != null, waitSeconds(wait));
+    int seconds = waitSeconds(wait);
+    return seconds == 0 ? jobs.view(Caller.current(), id, steps != null)
+        : jobs.awaitView(Caller.current(), id, steps != null, seconds);
   }
 
   /** The seconds of ?wait=: a whole number from 0 to 60, with or without an s. */

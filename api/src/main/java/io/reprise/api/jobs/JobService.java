@@ -432,12 +432,17 @@ public class JobService {
    * The job as {@link #view(Caller, String, boolean)}, after waiting up to the seconds given for it to end when it
    * runs. Temporal says when the workflow closes (a long poll on its history, not a describe a second), and the
    * view is then read anew, so a client that waits learns of the end at once instead of polling a view that may be
-   * a second old. At most {@link #MAX_WAITERS} requests wait at once; past that a view answers at once.
+   * a second old. At most {@link #MAX_WAITERS} requests wait at once; past that a waiting view answers 429.
    */
   public JobView awaitView(Caller caller, String jobId, boolean allSteps, int waitSeconds) {
     JobReads.Snapshot snapshot = snapshotFor(caller, jobId);
-    if (snapshot.closed() || waitSeconds <= 0 || !waiters.tryAcquire()) {
+    if (snapshot.closed() || waitSeconds <= 0) {
       return view(caller, snapshot, allSteps, true);
+    }
+    if (!waiters.tryAcquire()) {
+      // Answering "running" at once would send the client straight back: it waits a second instead.
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too many views are waiting for their jobs at once; try "
+          + "again in a second", Map.of(HttpHeaders.RETRY_AFTER, "1"));
     }
     try {
       temporal.newUntypedWorkflowStub(jobId).getResult(Math.min(waitSeconds, MAX_WAIT_SECONDS),
@@ -445,6 +450,9 @@ public class JobService {
       reads.ended(jobId);
     } catch (java.util.concurrent.TimeoutException stillRunning) {
       // The job runs on: the view says so.
+    } catch (io.temporal.client.WorkflowServiceException temporalRefused) {
+      // Temporal did not answer the wait (unavailable, over its limits): that says nothing of the job's end.
+      throw temporalRefused;
     } catch (io.temporal.client.WorkflowException closedOtherwise) {
       // Failed, cancelled, terminated, timed out, or gone: it ended all the same, and the view tells how.
       reads.ended(jobId);

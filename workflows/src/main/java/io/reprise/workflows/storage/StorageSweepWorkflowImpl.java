@@ -58,8 +58,16 @@ public class StorageSweepWorkflowImpl implements StorageSweepWorkflow {
     SweepReport.ExpireResult expired = shared.expire(asked);
     SweepReport.BlobSweep blobs = shared.sweep(asked);
     // Sweeps that started before this step existed replay without it.
-    SweepReport.RegistryTags tags = Workflow.getVersion("registry-tags", Workflow.DEFAULT_VERSION, 1) >= 1
-        ? shared.removeRegistryTags() : null;
+    SweepReport.RegistryTags tags = null;
+    if (Workflow.getVersion("registry-tags", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      try {
+        tags = shared.removeRegistryTags();
+      } catch (ActivityFailure failure) {
+        // The tags wait for the next sweep; the hosts' sweep and the report go on.
+        tags = new SweepReport.RegistryTags(null, 0, 0, 0, "the registry's sweep failed: "
+            + failure.getCause().getMessage());
+      }
+    }
     String queue = Workflow.getInfo().getTaskQueue();
     List<String> names = quick.hosts();
     List<Promise<SweepReport.HostImages>> onHosts = new ArrayList<>();

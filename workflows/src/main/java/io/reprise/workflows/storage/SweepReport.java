@@ -45,7 +45,7 @@ public record SweepReport(
    * @param restored blobs taken back from the trash because a manifest written since refers to them
    * @param freed blobs deleted for good from the trash, and their bytes
    * @param scannedBytes bytes of all blobs listed
-   * @param stagingDeleted uploads left under staging/ for more than an hour by a worker that died before it
+   * @param stagingDeleted uploads left under staging/ for more than a day by a worker that died before it
    *     copied them to their blob, deleted
    */
   public record BlobSweep(
