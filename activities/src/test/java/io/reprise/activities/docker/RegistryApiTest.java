@@ -121,6 +121,18 @@ class RegistryApiTest {
   }
 
   @Test
+  void onlyLoopbackHostsAreSpokenToOverPlainHttp() {
+    for (String loopback : new String[] {"127.0.0.1:5000", "127.1.2.3", "localhost:5000", "LOCALHOST", "[::1]:5000",
+        "[::1]"}) {
+      assertTrue(RegistryApi.isLoopback(loopback), loopback);
+    }
+    for (String remote : new String[] {"localhost.evil.example:5000", "127.0.0.1.evil.example", "127.example.org",
+        "[::1].example", "128.0.0.1:5000", "harbor.example.org", "127.0.0.256", "[::2]:5000"}) {
+      assertFalse(RegistryApi.isLoopback(remote), remote);
+    }
+  }
+
+  @Test
   void credentialsAreNotSentToARealmElsewhereOverPlainHttp() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     List<String> seen = new CopyOnWriteArrayList<>();
