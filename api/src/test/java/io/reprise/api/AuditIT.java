@@ -58,6 +58,9 @@ class AuditIT {
     assertEquals("done", audit.get("status").asText(), audit.toPrettyString());
     assertEquals("4/5 reproduced", audit.get("result").asText());
     assertEquals(0.8, audit.get("reproducibility_rate").asDouble());
+    // 4 of 5: the Wilson 95% interval is 0.376 to 0.964, however sure the rate looks.
+    assertEquals(0.3755, audit.get("reproducibility_interval").get("low").asDouble(), 1e-4);
+    assertEquals(0.9638, audit.get("reproducibility_interval").get("high").asDouble(), 1e-4);
     assertEquals(5, audit.get("audited").asInt());
     assertEquals(4, audit.get("reproduced").asInt());
     assertEquals(5, audit.get("progress").get("ended").asInt());

@@ -348,7 +348,7 @@ class CliIT {
     CliRun audit = cli(auditor, "audit", "start", "--job", hello, "--watch");
     assertEquals(0, audit.code(), audit.toString());
     assertTrue(audit.out().contains("[##############################]  1/1 ended"), audit.out());
-    assertTrue(audit.out().contains("rate: 100% (1/1 reproduced)"), audit.out());
+    assertTrue(audit.out().contains("rate: 100% (1/1 reproduced); 95% interval 21% to 100%"), audit.out());
     assertTrue(audit.out().lines().anyMatch(line -> line.startsWith(hello + "  ") && line.contains("reproduced")),
         audit.out());
     Matcher id = Pattern.compile("audit ([a-z0-9]{12}): 1 jobs").matcher(audit.out());

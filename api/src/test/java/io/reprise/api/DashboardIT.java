@@ -443,6 +443,9 @@ class DashboardIT {
         By.cssSelector(".rate-value")));
     assertEquals("100%", rate.getText());
     assertEquals("1", rate.getAttribute("data-rate"));
+    // One job of one: the Wilson interval says how little that proves.
+    assertEquals("\u00B7 95% interval 21% to 100% (Wilson)",
+        browser.findElement(By.cssSelector(".rate-interval")).getText());
     WebElement chart = browser.findElement(By.cssSelector("figure.chart svg"));
     assertTrue(chart.getAttribute("aria-label").contains("1 reproduced"), chart.getAttribute("aria-label"));
     WebElement row = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));

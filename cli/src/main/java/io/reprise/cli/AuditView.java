@@ -74,8 +74,12 @@ final class AuditView {
         + style.status(report.path("status").asText()));
     out.println("  " + bar(progress.path("ended").asInt(), progress.path("total").asInt(), 30, style));
     if (report.hasNonNull("reproducibility_rate")) {
+      JsonNode interval = report.path("reproducibility_interval");
       out.println("  rate: " + String.format("%.0f%%", 100 * report.path("reproducibility_rate").asDouble())
-          + (report.hasNonNull("result") ? " (" + Clean.line(report.path("result").asText()) + ")" : ""));
+          + (report.hasNonNull("result") ? " (" + Clean.line(report.path("result").asText()) + ")" : "")
+          + (interval.hasNonNull("low") && interval.hasNonNull("high") ? String.format(
+              "; 95%% interval %.0f%% to %.0f%%", 100 * interval.path("low").asDouble(),
+              100 * interval.path("high").asDouble()) : ""));
     }
     if (report.path("verdicts").size() > 0) {
       StringBuilder verdicts = new StringBuilder();

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An audit as {@code GET /api/v1/audit/{id}} shows it: progress and, when done, the reproducibility rate, with a
- * verdict per job and links to the original, the re-run and their comparison (which has the diffs).
+ * An audit as {@code GET /api/v1/audit/{id}} shows it: progress and, when done, the reproducibility rate and its 95%
+ * interval, with a verdict per job and links to the original, the re-run and their comparison (which has the diffs).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditView(
@@ -30,6 +30,7 @@ public record AuditView(
     int audited,
     int reproduced,
     @JsonProperty("reproducibility_rate") Double reproducibilityRate,
+    @JsonProperty("reproducibility_interval") RateInterval reproducibilityInterval,
     String result,
     Storage storage,
     List<Job> jobs,
@@ -57,7 +58,7 @@ public record AuditView(
         startedBy, cancelledBy, priority, summary.rebuild(), summary.parallelism(),
         new Progress(summary.total(), summary.ended()),
         summary.verdicts(), summary.audited(), summary.reproduced(), summary.reproducibilityRate(),
-        summary.result(), new Storage(summary.newBytes(), summary.bytesSaved()), jobs, temporalUi);
+        RateInterval.wilson(summary.reproduced(), summary.audited()), summary.result(), new Storage(summary.newBytes(), summary.bytesSaved()), jobs, temporalUi);
   }
 
   private static Job job(AuditedJob job) {
