@@ -260,6 +260,24 @@ final class ApiClient {
     assertEquals(0, restart.exitValue(), Files.readString(log));
   }
 
+  /** Starts a storage sweep through the API with the JSON body given and waits (at most two minutes) for its report. */
+  JsonNode sweep(String body) throws IOException, InterruptedException {
+    String id = send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/storage/sweeps"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), 202)
+        .get("sweep_id").asText();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (true) {
+      JsonNode sweep = send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/storage/sweeps/" + id)).GET().build(),
+          200);
+      if ("done".equals(sweep.get("status").asText())) {
+        return sweep;
+      }
+      assertEquals("running", sweep.get("status").asText(), sweep.toPrettyString());
+      assertTrue(Instant.now().isBefore(deadline), "sweep " + id + " did not end: " + sweep);
+      Thread.sleep(250);
+    }
+  }
+
   /** Polls the job view until the job leaves 'running', for at most five minutes. */
   JsonNode awaitEnd(String jobId) throws IOException, InterruptedException {
     return awaitView(jobId, view -> !"running".equals(view.get("status").asText()), Duration.ofMinutes(5),

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reprise.activities.Compendia;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -84,47 +86,22 @@ class RegistryIT {
     return manifest(registry, tag).headers().firstValue("Docker-Content-Digest").orElse(null);
   }
 
-  private static java.net.http.HttpResponse<Void> manifest(String registry, String reference) throws Exception {
-    java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+  private static HttpResponse<Void> manifest(String registry, String reference) throws Exception {
+    HttpResponse<Void> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://" + registry + "/v2/reprise/jobs/manifests/" + reference))
         .header("Accept", "application/vnd.docker.distribution.manifest.v2+json, "
             + "application/vnd.oci.image.manifest.v1+json")
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     assertTrue(head.statusCode() == 200 || head.statusCode() == 404, "HEAD " + reference + ": " + head.statusCode());
     return head;
   }
 
-  /** Deletes the job through the API and runs a sweep, which deletes the registry tags of deleted jobs. */
+  /** Deletes the jobs through the API and runs a sweep, which deletes the registry tags of deleted jobs. */
   private JsonNode deleteAndSweep(String... jobIds) throws Exception {
     for (String jobId : jobIds) {
       api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/job/" + jobId)).DELETE().build(), 202);
     }
-    String id = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/storage/sweeps"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), 202)
-        .get("sweep_id").asText();
-    java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(2));
-    while (true) {
-      JsonNode sweep = api.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + "/api/v1/storage/sweeps/" + id))
-          .GET().build(), 200);
-      if ("done".equals(sweep.get("status").asText())) {
-        return sweep;
-      }
-      assertTrue(java.time.Instant.now().isBefore(deadline), "sweep " + id + " did not end: " + sweep);
-      Thread.sleep(250);
-    }
-  }
-
-  /** Runs docker/stack registry-gc on the stack's state folder; answers what it printed. */
-  private static String registryGc() throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("bash",
-        io.reprise.activities.TestStack.repoRoot().resolve("docker/stack").toString(), "registry-gc")
-        .redirectErrorStream(true);
-    builder.environment().put("REPRISE_STATE", Engines.state().toString());
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "registry-gc did not end: " + output);
-    assertEquals(0, process.exitValue(), output);
-    return output;
+    return api.sweep("{}");
   }
 
   @Test
@@ -152,7 +129,7 @@ class RegistryIT {
     assertTrue(first.get("registry").get("deleted").asInt() >= 1, first.toPrettyString());
     assertNull(tagDigest(registry, originalId), "the deleted job's tag is still there");
     assertEquals(sha, tagDigest(registry, rerunId));
-    String kept = registryGc();
+    String kept = Engines.script("stack", "registry-gc");
     assertEquals(200, manifest(registry, sha).statusCode(), "the garbage collection took a living job's image: "
         + kept);
     Engines.docker(engine, "rmi", "-f", original.get("image_id").asText());
@@ -166,7 +143,7 @@ class RegistryIT {
     deleteAndSweep(rerunId, againId);
     assertNull(tagDigest(registry, rerunId));
     assertNull(tagDigest(registry, againId));
-    String freed = registryGc();
+    String freed = Engines.script("stack", "registry-gc");
     assertEquals(404, manifest(registry, sha).statusCode(), "the image outlived every job that ran it: " + freed);
     assertTrue(freed.matches("(?s).*manifests eligible for deletion.*freed [1-9][0-9]*\\).*"), freed);
   }

@@ -50,21 +50,6 @@ class StorageIT {
     return client.send(HttpRequest.newBuilder(URI.create(ApiClient.BASE + path)).GET().build(), expected);
   }
 
-  /** Starts a sweep through the API and waits (at most two minutes) for its report. */
-  private JsonNode sweep(String body) throws Exception {
-    String id = post(api, "/api/v1/storage/sweeps", body, 202).get("sweep_id").asText();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (true) {
-      JsonNode sweep = get(api, "/api/v1/storage/sweeps/" + id, 200);
-      if ("done".equals(sweep.get("status").asText())) {
-        return sweep;
-      }
-      assertEquals("running", sweep.get("status").asText(), sweep.toPrettyString());
-      assertTrue(Instant.now().isBefore(deadline), "sweep " + id + " did not end: " + sweep);
-      Thread.sleep(250);
-    }
-  }
-
   private static List<String> ids(JsonNode list) {
     List<String> ids = new ArrayList<>();
     list.get("results").forEach(item -> ids.add(item.asText()));
@@ -117,14 +102,14 @@ class StorageIT {
     String looseHash = Sha256.of(loose);
     new BlobStore(store).put(loose, looseHash, Files.size(loose), "text/plain");
 
-    JsonNode graced = sweep("{\"grace\": \"1h\"}").get("blobs");
+    JsonNode graced = api.sweep("{\"grace\": \"1h\"}").get("blobs");
     assertTrue(graced.get("young").asInt() >= 1, graced.toPrettyString());
     assertTrue(store.stat(StoreKeys.blob(looseHash)).isPresent(), "younger than the grace: kept");
 
-    JsonNode first = sweep("{\"grace\": \"0s\"}");
+    JsonNode first = api.sweep("{\"grace\": \"0s\"}");
     assertTrue(first.get("blobs").get("trashed").asInt() >= 1, first.toPrettyString());
     assertTrue(store.stat(StoreKeys.trash(looseHash)).isPresent());
-    JsonNode second = sweep("{\"grace\": \"0s\"}");
+    JsonNode second = api.sweep("{\"grace\": \"0s\"}");
     assertTrue(second.get("blobs").get("freed").asInt() >= 1, second.toPrettyString());
     assertTrue(second.get("blobs").get("freed_bytes").asLong() >= Files.size(loose));
     assertTrue(store.stat(StoreKeys.blob(looseHash)).isEmpty() && store.stat(StoreKeys.trash(looseHash)).isEmpty(),
@@ -174,7 +159,7 @@ class StorageIT {
       Thread.sleep(wait);
     }
 
-    JsonNode report = sweep("{\"retention\": {\"failure\": \"1s\"}}");
+    JsonNode report = api.sweep("{\"retention\": {\"failure\": \"1s\"}}");
     JsonNode expire = report.get("expire");
     assertTrue(expire.get("expired").get("failure").asInt() >= 1, report.toPrettyString());
     assertTrue(expire.get("pinned_kept").asInt() >= 1, report.toPrettyString());

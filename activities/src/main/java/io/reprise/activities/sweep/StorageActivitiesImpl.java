@@ -4,6 +4,8 @@ import io.reprise.activities.docker.ContainerEngine;
 import io.reprise.activities.docker.DockerContainerEngine;
 import io.reprise.activities.docker.ImageRegistry;
 import io.reprise.activities.docker.RegistryApi;
+import io.reprise.activities.jobs.JobActivitiesImpl;
+import io.reprise.activities.jobs.Workspace;
 import io.reprise.activities.storage.ArtifactStore;
 import io.reprise.activities.storage.StoreKeys;
 import io.reprise.activities.storage.StoredObject;
@@ -11,12 +13,20 @@ import io.reprise.workflows.storage.StorageActivities;
 import io.reprise.workflows.storage.SweepReport;
 import io.reprise.workflows.storage.SweepRequest;
 import io.temporal.activity.Activity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +43,13 @@ public class StorageActivitiesImpl implements StorageActivities {
    * folders of this instance on this host (null: none to look after).
    */
   public record Settings(Duration retentionSuccess, Duration retentionFailure, Duration grace,
-      java.nio.file.Path workRoot) {}
+      Path workRoot) {}
 
   /** A job folder untouched for this long is looked at by a host's sweep: does its job still run? */
   public static final Duration FOLDER_QUIET = Duration.ofMinutes(10);
 
   // The API's job ids; a folder of another name in the work root is never a job's and never touched.
-  private static final java.util.regex.Pattern JOB_FOLDER = java.util.regex.Pattern.compile("[a-z0-9]{12}");
+  private static final Pattern JOB_FOLDER = Pattern.compile("[a-z0-9]{12}");
 
   private final ArtifactStore store;
   private final JobDirectory directory;
@@ -130,14 +140,14 @@ public class StorageActivitiesImpl implements StorageActivities {
 
   @Override
   public List<String> hosts() {
-    java.time.Instant stale = java.time.Instant.now().minus(IMAGE_RECORDS_KEPT);
+    Instant stale = Instant.now().minus(IMAGE_RECORDS_KEPT);
     for (StoredObject record : store.list(StoreKeys.DELETED_IMAGES_PREFIX)) {
       if (record.lastModified() != null && record.lastModified().isBefore(stale)) {
         store.delete(record.key());
       }
     }
     // Workers publish their engine every minute; a host silent for ten minutes is gone, and its images with it.
-    java.time.Instant alive = java.time.Instant.now().minus(Duration.ofMinutes(10));
+    Instant alive = Instant.now().minus(Duration.ofMinutes(10));
     List<String> hosts = new ArrayList<>();
     for (StoredObject engine : store.list(StoreKeys.ENGINES_PREFIX)) {
       String name = engine.key().substring(StoreKeys.ENGINES_PREFIX.length());
@@ -183,35 +193,34 @@ public class StorageActivitiesImpl implements StorageActivities {
    * alone, and one whose job Temporal says still runs (a long job, or one whose cleanup is under way).
    */
   private List<String> removeLeftFolders() {
-    java.nio.file.Path root = settings.workRoot();
-    if (root == null || !java.nio.file.Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    Path root = settings.workRoot();
+    if (root == null || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
-    java.time.Instant quiet = java.time.Instant.now().minus(FOLDER_QUIET);
-    io.reprise.activities.jobs.Workspace workspace = new io.reprise.activities.jobs.Workspace(root);
+    Instant quiet = Instant.now().minus(FOLDER_QUIET);
+    Workspace workspace = new Workspace(root);
     List<String> removed = new ArrayList<>();
-    try (java.nio.file.DirectoryStream<java.nio.file.Path> folders = java.nio.file.Files.newDirectoryStream(root)) {
-      for (java.nio.file.Path folder : folders) {
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
+      for (Path folder : folders) {
         String jobId = folder.getFileName().toString();
         if (!JOB_FOLDER.matcher(jobId).matches()
-            || !java.nio.file.Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-            || java.nio.file.Files.getLastModifiedTime(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()
-                .isAfter(quiet)
+            || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+            || Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(quiet)
             || directory.running(jobId)) {
           continue;
         }
         heartbeat();
         try {
-          engine.removeContainer(io.reprise.activities.jobs.JobActivitiesImpl.containerName(jobId));
+          engine.removeContainer(JobActivitiesImpl.containerName(jobId));
           workspace.delete(jobId);
           removed.add(jobId);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
           // One folder that cannot go (a busy mount, a file it may not delete) waits for the next sweep; the rest go.
           log.warn("storage sweep: could not remove the folder of job {}: {}", jobId, e.getMessage());
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("could not look through the work root " + root, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not look through the work root " + root, e);
     }
     if (!removed.isEmpty()) {
       log.info("storage sweep: removed the folders of {} jobs that no longer run: {}", removed.size(), removed);
@@ -224,7 +233,7 @@ public class StorageActivitiesImpl implements StorageActivities {
     return store.open(key).map(in -> {
       try (in) {
         return (Map<String, String>) StorageSweeper.JSON.readValue(in, Map.class);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return Map.<String, String>of();
       }
     }).orElse(Map.of());
